@@ -1,0 +1,4 @@
+// @kx/data — code tables, validators, the field dictionary, the demo catalogue, generators.
+export * from './codes/regions.ts';
+export * from './dictionary/enums.ts';
+export * from './dictionary/fields.ts';

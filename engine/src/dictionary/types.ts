@@ -1,0 +1,70 @@
+// The field dictionary (字段字典): every fact a rule may read, with its type, its
+// Chinese and English label, its unit and the source system that supplies it.
+
+export type EntityKind = 'enterprise' | 'person';
+export const ENTITY_KINDS: readonly EntityKind[] = ['enterprise', 'person'];
+
+/** Value types of the language. `list` is only for literals and list parameters. */
+export type FieldType = 'int' | 'dec' | 'bool' | 'date' | 'enum' | 'set' | 'region' | 'text';
+
+export interface Text2 {
+  zh: string;
+  en: string;
+}
+
+export interface EnumValue {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+export interface EnumDef {
+  name: string;
+  label: Text2;
+  values: EnumValue[];
+}
+
+export interface FieldDef {
+  key: string;
+  type: FieldType;
+  /** For enum and set fields: the name of the enum in the dictionary. */
+  enum?: string;
+  label: Text2;
+  /** Unit shown after values: 人, 元, 万元, 月, 亩, % … */
+  unit?: Text2;
+  /** Source system id (see Dictionary.sources): 市场监管, 税务, 人社 … */
+  source: string;
+  /** Which kinds of entity carry this fact. */
+  kinds: EntityKind[];
+  /** Whether a person could change it (used to rank counterfactuals); birth dates cannot. */
+  mutable?: boolean;
+  description?: string;
+}
+
+export interface SourceDef {
+  id: string;
+  label: Text2;
+}
+
+/**
+ * Region codes: GB/T 2260 (6 digits), NBS towns (9 digits) and platform-internal
+ * functional zones (e.g. LC-JKQ) that are defined by lists of member codes.
+ */
+export interface RegionTree {
+  /** Does `ancestor` contain `code` (or equal it)? */
+  contains(ancestor: string, code: string): boolean;
+  /** Chinese name, if known. */
+  name(code: string): string | undefined;
+  /** Is this a code rules may refer to? */
+  isValid(code: string): boolean;
+}
+
+export interface Dictionary {
+  fields: ReadonlyMap<string, FieldDef>;
+  enums: ReadonlyMap<string, EnumDef>;
+  sources: ReadonlyMap<string, SourceDef>;
+  regions: RegionTree;
+}
+
+/** The built-in field every entity has: what kind of entity it is. */
+export const ENTITY_KIND_FIELD = 'entity_kind';
