@@ -6,3 +6,6 @@ export * from './values/dates.ts';
 export * from './values/decimal.ts';
 export * from './values/facts.ts';
 export * from './policy/types.ts';
+export * from './errors.ts';
+export * from './params/resolve.ts';
+export * from './params/bind.ts';

@@ -5,7 +5,7 @@
 //   round     half away from zero (PostgreSQL's round(numeric, n))
 // Facts and constants have at most 15 significant digits, so a JS number holds them
 // exactly and comparisons of a fact with a constant may use plain doubles.
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 
 export const Dec = DecimalJs.clone({ precision: 60, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
 export type Dec = InstanceType<typeof Dec>;
