@@ -2,3 +2,4 @@
 export * from './codes/regions.ts';
 export * from './dictionary/enums.ts';
 export * from './dictionary/fields.ts';
+export * from './codes/industries.ts';
