@@ -40,7 +40,7 @@ function f(
     source,
     kinds,
     ...(opts.enum ? { enum: opts.enum } : {}),
-    ...(opts.unit ? { unit: { zh: opts.unit[0], en: opts.unit[1] } } : {}),
+    ...(opts.unit === PCT ? { percent: true } : opts.unit ? { unit: { zh: opts.unit[0], en: opts.unit[1] } } : {}),
     mutable: opts.mutable ?? true,
     ...(opts.description ? { description: opts.description } : {}),
   };

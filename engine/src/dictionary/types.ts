@@ -36,6 +36,8 @@ export interface FieldDef {
   source: string;
   /** Which kinds of entity carry this fact. */
   kinds: EntityKind[];
+  /** Values are ratios shown as percentages (0.055 → 5.5%). */
+  percent?: boolean;
   /** Whether a person could change it (used to rank counterfactuals); birth dates cannot. */
   mutable?: boolean;
   description?: string;

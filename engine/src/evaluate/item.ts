@@ -1,0 +1,244 @@
+// The verdict of one policy item for one entity on one date, with everything a user
+// needs to act on it: why (explanation), what is missing (ranked), how much, and what
+// would change the answer (counterfactuals).
+import type { Expr } from '../ast/ast.ts';
+import { fieldsOf } from '../ast/ast.ts';
+import type { Dictionary } from '../dictionary/types.ts';
+import { ENTITY_KIND_FIELD } from '../dictionary/types.ts';
+import { bindRule } from '../params/bind.ts';
+import { resolveParams, type ResolvedParams } from '../params/resolve.ts';
+import type { PolicyItem, Verdict } from '../policy/types.ts';
+import { parseDate, formatDate } from '../values/dates.ts';
+import { decToString } from '../values/decimal.ts';
+import type { Entity, Facts, Value } from '../values/facts.ts';
+import { describeCondition, describeValue, fmtValue, type DescribeEnv } from '../explain/describe.ts';
+import { explainTrace, type ExplainNode } from '../explain/explain.ts';
+import type { Text2 } from '../dictionary/types.ts';
+import { candidatesFor } from '../explain/candidates.ts';
+import { evalBool, evalNumber, fieldValue, traceBool, type EvalContext, type Tri, type TraceNode } from './interpret.ts';
+
+export interface MissingFact {
+  field: string;
+  label: Text2;
+  source: string;
+  /** Share of candidate values that would settle the verdict on their own (0..1). */
+  settles: number;
+  /** Some value of this fact alone would make the entity eligible. */
+  can_make_eligible: boolean;
+}
+
+export interface Change {
+  field: string;
+  label: Text2;
+  from: unknown;
+  to: unknown;
+}
+
+export interface Counterfactual {
+  changes: Change[];
+  /** "若从业人员 ≤ 300 人则符合" */
+  text: Text2;
+}
+
+export interface AmountResult {
+  value: string | null;
+  unit?: string;
+  formula: Text2;
+  inputs: { label: Text2; value: Text2 }[];
+}
+
+export interface ItemVerdict {
+  item: string;
+  version: number;
+  date: string;
+  verdict: Verdict;
+  /** Set when the verdict was decided before the rule (outside validity). */
+  reason?: Text2;
+  missing: MissingFact[];
+  amount: AmountResult | null;
+  explanation: ExplainNode | null;
+  counterfactuals: Counterfactual[];
+}
+
+export interface EvaluateOptions {
+  explain?: boolean;
+  counterfactuals?: boolean;
+  /** Cap on evaluations spent searching counterfactuals. */
+  searchBudget?: number;
+}
+
+/** entity_kind = audience and region within scope and eligibility */
+export function effectiveRule(item: Pick<PolicyItem, 'audience' | 'region_scope' | 'eligibility'>): Expr {
+  const parts: Expr[] = [{ op: 'cmp', cmp: '=', left: { op: 'field', name: ENTITY_KIND_FIELD }, right: { op: 'lit', value: item.audience } }];
+  if (item.region_scope.length) parts.push({ op: 'within', value: { op: 'field', name: 'region' }, regions: item.region_scope });
+  if (item.eligibility.op === 'and') parts.push(...item.eligibility.args);
+  else parts.push(item.eligibility);
+  return { op: 'and', args: parts };
+}
+
+export function inValidity(item: Pick<PolicyItem, 'valid_from' | 'valid_to'>, day: number): boolean {
+  return parseDate(item.valid_from)! <= day && (!item.valid_to || day <= parseDate(item.valid_to)!);
+}
+
+export const VERDICT_OF: Record<Tri, Verdict> = { T: 'eligible', F: 'ineligible', U: 'undetermined' };
+
+function label(dict: Dictionary, field: string): Text2 {
+  const f = dict.fields.get(field);
+  return f ? { zh: f.label.zh, en: f.label.en } : { zh: field, en: field };
+}
+
+/** Fields whose unknown value left some condition undetermined, in rule order. */
+function unknownFieldsIn(node: TraceNode, facts: Facts, out: string[] = []): string[] {
+  if (node.children) {
+    for (const c of node.children) if (c.result === 'U') unknownFieldsIn(c, facts, out);
+  } else if (node.result === 'U') {
+    for (const f of fieldsOf(node.expr)) if (facts[f] === undefined && !out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+/** Ranks the missing facts by how much each would settle on its own. */
+export function rankMissing(rule: Expr, facts: Facts, ctx: EvalContext, fields: string[]): MissingFact[] {
+  const out = fields.map((field, order) => {
+    const cands = candidatesFor(rule, field, ctx.dict, ctx.day);
+    let settled = 0;
+    let eligible = false;
+    for (const v of cands) {
+      const r = evalBool(rule, { ...facts, [field]: v }, ctx);
+      if (r !== 'U') settled++;
+      if (r === 'T') eligible = true;
+    }
+    const def = ctx.dict.fields.get(field);
+    return {
+      order,
+      m: { field, label: label(ctx.dict, field), source: def?.source ?? '', settles: cands.length ? settled / cands.length : 0, can_make_eligible: eligible },
+    };
+  });
+  out.sort((a, b) => b.m.settles - a.m.settles || Number(b.m.can_make_eligible) - Number(a.m.can_make_eligible) || a.order - b.order);
+  return out.map((x) => x.m);
+}
+
+/** Leaf conditions on `fields` that were not true: what the user would have to meet. */
+function conditionsOn(node: TraceNode, fields: string[], out: Expr[] = []): Expr[] {
+  if (node.children) for (const c of node.children) conditionsOn(c, fields, out);
+  else if (node.result !== 'T' && fieldsOf(node.expr).some((f) => fields.includes(f))) out.push(node.expr);
+  return out;
+}
+
+/** Rough size of a change, to prefer the smallest one. */
+function distance(from: Value | undefined, to: Value): number {
+  if (from === undefined) return 1;
+  if (typeof from === 'number' && typeof to === 'number') return Math.abs(to - from) / Math.max(Math.abs(from), 1);
+  return 1;
+}
+
+export function findCounterfactuals(rule: Expr, facts: Facts, ctx: EvalContext, trace: TraceNode, budget = 2000): Counterfactual[] {
+  const dict = ctx.dict;
+  const env: DescribeEnv = { dict, params: ctx.params };
+  // Fields in conditions that failed or were unknown; mutable facts first.
+  const blocking: string[] = [];
+  const walk = (n: TraceNode) => {
+    if (n.children) n.children.forEach((c) => c.result !== 'T' && walk(c));
+    else if (n.result !== 'T') for (const f of fieldsOf(n.expr)) if (f !== ENTITY_KIND_FIELD && !blocking.includes(f)) blocking.push(f);
+  };
+  walk(trace);
+  blocking.sort((a, b) => Number(dict.fields.get(b)?.mutable !== false) - Number(dict.fields.get(a)?.mutable !== false));
+  const cands = new Map(blocking.map((f) => [f, candidatesFor(rule, f, dict, ctx.day, facts[f])]));
+  let spent = 0;
+  const found: { changes: [string, Value][]; cost: number }[] = [];
+  const tryChanges = (changes: [string, Value][]) => {
+    spent++;
+    const next = { ...facts };
+    for (const [f, v] of changes) next[f] = v;
+    if (evalBool(rule, next, ctx) === 'T') {
+      const cost = changes.reduce((s, [f, v]) => s + distance(facts[f], v) + (dict.fields.get(f)?.mutable === false ? 10 : 0), 0);
+      found.push({ changes, cost });
+    }
+  };
+  for (const f of blocking) for (const v of cands.get(f)!) if (spent < budget) tryChanges([[f, v]]);
+  if (found.length === 0) {
+    const top = blocking.slice(0, 8);
+    for (let i = 0; i < top.length; i++)
+      for (let j = i + 1; j < top.length; j++)
+        for (const v of cands.get(top[i])!) for (const w of cands.get(top[j])!) if (spent < budget) tryChanges([[top[i], v], [top[j], w]]);
+  }
+  found.sort((a, b) => a.cost - b.cost);
+  // One suggestion per set of fields: the cheapest.
+  const seen = new Set<string>();
+  const best = found.filter((x) => {
+    const key = x.changes.map(([f]) => f).join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return best.slice(0, 3).map(({ changes }) => {
+    const fields = changes.map(([f]) => f);
+    const conds = conditionsOn(trace, fields);
+    const say = (lang: 'zh' | 'en') => conds.map((c) => describeCondition(c, env, lang)).join(lang === 'zh' ? '且' : ' and ');
+    return {
+      changes: changes.map(([f, v]) => {
+        const def = dict.fields.get(f);
+        const fmt = (x: Value | undefined) => (x === undefined ? null : fmtValue(fieldValue(ctx, { [f]: x }, f), def, env, 'zh'));
+        return { field: f, label: label(dict, f), from: fmt(facts[f]), to: fmt(v) };
+      }),
+      text: { zh: `若${say('zh')}则符合`, en: `Eligible if ${say('en')}` },
+    };
+  });
+}
+
+function amountOf(item: PolicyItem, facts: Facts, ctx: EvalContext, env: DescribeEnv): AmountResult | null {
+  if (!item.amount) return null;
+  const v = evalNumber(item.amount, facts, ctx);
+  const inputs = fieldsOf(item.amount).map((f) => ({
+    label: label(ctx.dict, f),
+    value: {
+      zh: fmtValue(fieldValue(ctx, facts, f), ctx.dict.fields.get(f), env, 'zh'),
+      en: fmtValue(fieldValue(ctx, facts, f), ctx.dict.fields.get(f), env, 'en'),
+    },
+  }));
+  return {
+    value: v === undefined ? null : decToString(v.toDecimalPlaces(2, 4 /* half up */)),
+    ...(item.amount_unit ? { unit: item.amount_unit } : {}),
+    formula: { zh: describeValue(item.amount, env, 'zh'), en: describeValue(item.amount, env, 'en') },
+    inputs,
+  };
+}
+
+/** Builds the evaluation context of an item on a date (parameters resolved once). */
+export function itemContext(item: PolicyItem, dict: Dictionary, day: number, params?: ResolvedParams): EvalContext {
+  return { dict, day, params: params ?? resolveParams(item.params, day) };
+}
+
+export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary, day: number, opts: EvaluateOptions = {}): ItemVerdict {
+  const base = { item: item.id, version: item.version, date: formatDate(day) };
+  if (!inValidity(item, day)) {
+    return {
+      ...base,
+      verdict: 'ineligible',
+      reason: { zh: `不在政策有效期内（${item.valid_from} 至 ${item.valid_to ?? '长期'}）`, en: `outside the item's validity (${item.valid_from} to ${item.valid_to ?? 'open'})` },
+      missing: [],
+      amount: null,
+      explanation: null,
+      counterfactuals: [],
+    };
+  }
+  const ctx = itemContext(item, dict, day);
+  const facts: Facts = { ...entity.facts, [ENTITY_KIND_FIELD]: entity.kind };
+  const rule = effectiveRule(item);
+  const bound = bindRule(rule, ctx.params, day);
+  const trace = traceBool(rule, facts, ctx);
+  const verdict = VERDICT_OF[trace.result];
+  const env: DescribeEnv = { dict, params: ctx.params };
+  let amount: AmountResult | null = null;
+  let missing: MissingFact[] = [];
+  if (verdict === 'eligible') {
+    amount = amountOf(item, facts, ctx, env);
+    if (amount && amount.value === null)
+      missing = rankMissing(bindRule(item.amount!, ctx.params, day), facts, ctx, fieldsOf(item.amount!).filter((f) => facts[f] === undefined));
+  } else if (verdict === 'undetermined') {
+    missing = rankMissing(bound, facts, ctx, unknownFieldsIn(trace, facts));
+  }
+  const explanation = opts.explain === false ? null : explainTrace(trace, env);
+  const counterfactuals = verdict !== 'eligible' && opts.counterfactuals !== false ? findCounterfactuals(bound, facts, ctx, trace, opts.searchBudget) : [];
+  return { ...base, verdict, missing, amount, explanation, counterfactuals };
+}

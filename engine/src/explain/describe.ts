@@ -1,0 +1,210 @@
+// Rules in plain words. Every condition prints as a short Chinese (or English) phrase
+// built from the dictionary's labels and units, e.g. "上年度失业保险缴费月数 ≥ 12 个月".
+// Parameters print as their value on the evaluation date, because that is the number
+// the citizen has to meet.
+import type { Expr, LitValue } from '../ast/ast.ts';
+import type { Dictionary, FieldDef } from '../dictionary/types.ts';
+import { enumLabel } from '../dictionary/dictionary.ts';
+import type { ResolvedParams } from '../params/resolve.ts';
+import { paramToLit } from '../params/resolve.ts';
+import { formatDate } from '../values/dates.ts';
+import { dec, decToString } from '../values/decimal.ts';
+import type { RV } from '../evaluate/interpret.ts';
+
+export type Lang = 'zh' | 'en';
+
+export interface DescribeEnv {
+  dict: Dictionary;
+  params?: ResolvedParams;
+}
+
+const CMP_TEXT: Record<Lang, Record<string, string>> = {
+  zh: { '=': '为', '!=': '不为', '<': '<', '<=': '≤', '>': '>', '>=': '≥' },
+  en: { '=': 'is', '!=': 'is not', '<': '<', '<=': '≤', '>': '>', '>=': '≥' },
+};
+const DATE_CMP: Record<Lang, Record<string, string>> = {
+  zh: { '<': '早于', '<=': '不晚于', '>': '晚于', '>=': '不早于' },
+  en: { '<': 'before', '<=': 'on or before', '>': 'after', '>=': 'on or after' },
+};
+
+/** The field a value expression is about, for units and code labels. */
+export function subjectField(e: Expr, dict: Dictionary): FieldDef | undefined {
+  if (e.op === 'field') return dict.fields.get(e.name);
+  return undefined;
+}
+
+function fmtNumber(text: string, def: FieldDef | undefined, lang: Lang, pct?: boolean): string {
+  if (pct || def?.percent) return `${decToString(dec(text).times(100))}%`;
+  const unit = def?.unit?.[lang];
+  return unit ? (lang === 'zh' ? `${text} ${unit}` : `${text} ${unit}`) : text;
+}
+
+function fmtCode(code: string, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
+  if (def?.type === 'enum' || def?.type === 'set') return enumLabel(env.dict, def.enum!, code, lang);
+  if (def?.type === 'region') {
+    const n = env.dict.regions.name(code);
+    return n ? (lang === 'zh' ? n : `${n} (${code})`) : code;
+  }
+  return lang === 'zh' ? `“${code}”` : `"${code}"`;
+}
+
+export function fmtLit(v: LitValue, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
+  if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
+  if (typeof v === 'string') return fmtCode(v, def, env, lang);
+  if ('num' in v) return fmtNumber(v.num, def, lang, v.pct);
+  if ('date' in v) return v.date;
+  return v.list.map((m) => fmtLit(m, def, env, lang)).join(lang === 'zh' ? '、' : ', ');
+}
+
+/** A runtime value as the user should read it ("8 个月", "东昌府区", "未知"). */
+export function fmtValue(v: RV | undefined, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
+  if (v === undefined) return lang === 'zh' ? '未知' : 'unknown';
+  switch (v.t) {
+    case 'num':
+      return fmtNumber(decToString(v.v), def, lang);
+    case 'bool':
+      return lang === 'zh' ? (v.v ? '是' : '否') : v.v ? 'yes' : 'no';
+    case 'date':
+      return formatDate(v.v);
+    case 'str':
+      return def?.type === 'region' ? `${v.v} ${env.dict.regions.name(v.v) ?? ''}`.trim() : fmtCode(v.v, def, env, lang);
+    case 'set':
+      return v.v.length ? v.v.map((c) => fmtCode(c, def, env, lang)).join(lang === 'zh' ? '、' : ', ') : lang === 'zh' ? '无' : 'none';
+    case 'list':
+      return v.v.map((m) => fmtValue(m, def, env, lang)).join(lang === 'zh' ? '、' : ', ');
+  }
+}
+
+const FN_ZH: Record<string, string> = {
+  age: '年龄',
+  years_since: '距今年数',
+  months_since: '距今月数',
+  days_since: '距今天数',
+  count: '个数',
+};
+
+/** A value expression in words. `def` formats literals in the context of a field. */
+export function describeValue(e: Expr, env: DescribeEnv, lang: Lang, def?: FieldDef): string {
+  const d = (x: Expr) => describeValue(x, env, lang, def ?? subjectField(x, env.dict));
+  switch (e.op) {
+    case 'lit':
+      return fmtLit(e.value, def, env, lang);
+    case 'field': {
+      const f = env.dict.fields.get(e.name);
+      return f ? f.label[lang] : e.name;
+    }
+    case 'param': {
+      const r = env.params?.get(e.name);
+      const lit = r ? paramToLit(r) : undefined;
+      return lit !== undefined ? fmtLit(lit, def, env, lang) : `$${e.name}`;
+    }
+    case 'today':
+      return lang === 'zh' ? '评估日' : 'the evaluation date';
+    case 'arith': {
+      const sym = { '+': '+', '-': '−', '*': '×', '/': '÷' }[e.arith];
+      const wrap = (x: Expr) => (x.op === 'arith' ? `(${d(x)})` : d(x));
+      return `${wrap(e.left)} ${sym} ${wrap(e.right)}`;
+    }
+    case 'neg':
+      return `−${d(e.arg)}`;
+    case 'call': {
+      const arg0 = e.args[0];
+      const label = arg0 ? describeValue(arg0, env, lang) : '';
+      if (e.fn === 'age') return lang === 'zh' ? '年龄' : 'age';
+      if (e.fn === 'years_since') return lang === 'zh' ? `${label.replace(/日期$/, '')}年限` : `years since ${label}`;
+      if (e.fn === 'months_since') return lang === 'zh' ? `${label}至今月数` : `months since ${label}`;
+      if (e.fn === 'days_since') return lang === 'zh' ? `${label}至今天数` : `days since ${label}`;
+      if (e.fn === 'count') return lang === 'zh' ? `${label}数量` : `number of ${label}`;
+      const args = e.args.map((a) => describeValue(a, env, lang)).join(', ');
+      return lang === 'zh' && FN_ZH[e.fn] ? `${FN_ZH[e.fn]}(${args})` : `${e.fn}(${args})`;
+    }
+    case 'if':
+      return lang === 'zh'
+        ? `若${describeCondition(e.cond, env, lang)}则 ${d(e.then)}，否则 ${d(e.else)}`
+        : `if ${describeCondition(e.cond, env, lang)} then ${d(e.then)} else ${d(e.else)}`;
+    case 'tier':
+      return lang === 'zh' ? `按${describeValue(e.value, env, lang)}分档` : `tier of ${describeValue(e.value, env, lang)}`;
+    case 'lookup':
+      return lang === 'zh' ? `按${describeValue(e.value, env, lang)}对照` : `by ${describeValue(e.value, env, lang)}`;
+    default:
+      return describeCondition(e, env, lang);
+  }
+}
+
+/** Unit suffix for the result of a function (ages are in years). */
+function fnUnitDef(e: Expr, lang: Lang): FieldDef | undefined {
+  if (e.op !== 'call') return undefined;
+  const unit =
+    e.fn === 'age' || e.fn === 'years_since'
+      ? { zh: '周岁', en: 'years' }
+      : e.fn === 'months_since'
+        ? { zh: '个月', en: 'months' }
+        : e.fn === 'days_since'
+          ? { zh: '天', en: 'days' }
+          : undefined;
+  if (!unit) return undefined;
+  if (e.fn === 'years_since') unit.zh = '年';
+  void lang;
+  return { key: '', type: 'int', label: unit, source: '', kinds: [], unit };
+}
+
+/** A condition in words, without its result. */
+export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string {
+  const zh = lang === 'zh';
+  const sub = (x: Expr) => subjectField(x, env.dict) ?? fnUnitDef(x, lang);
+  switch (e.op) {
+    case 'cmp': {
+      const def = sub(e.left) ?? sub(e.right);
+      const left = describeValue(e.left, env, lang, def);
+      const right = describeValue(e.right, env, lang, def);
+      const isDate = def?.type === 'date' || e.right.op === 'today' || (e.right.op === 'lit' && typeof e.right.value === 'object' && 'date' in e.right.value);
+      if (isDate && DATE_CMP[lang][e.cmp]) return `${left} ${DATE_CMP[lang][e.cmp]} ${right}`;
+      if (def?.type === 'bool' && e.right.op === 'lit' && typeof e.right.value === 'boolean')
+        return (e.right.value === (e.cmp === '=')) ? left : zh ? `非${left}` : `not ${left}`;
+      return `${left} ${CMP_TEXT[lang][e.cmp]} ${right}`;
+    }
+    case 'between': {
+      const def = sub(e.value);
+      const [x, lo, hi] = [e.value, e.low, e.high].map((v) => describeValue(v, env, lang, def));
+      return zh ? `${x} 在 ${lo} 至 ${hi} 之间` : `${x} between ${lo} and ${hi}`;
+    }
+    case 'in': {
+      const def = sub(e.value);
+      const list = describeValue(e.list, env, lang, def);
+      const x = describeValue(e.value, env, lang);
+      return zh ? `${x}${e.negate ? '不属于' : '属于'}［${list}］` : `${x} ${e.negate ? 'not in' : 'in'} [${list}]`;
+    }
+    case 'contains': {
+      const def = sub(e.set);
+      const list = describeValue(e.list, env, lang, def);
+      const x = describeValue(e.set, env, lang);
+      const word = zh ? { any: '包含任一', all: '包含全部', none: '不包含' }[e.mode] : { any: 'includes any of', all: 'includes all of', none: 'includes none of' }[e.mode];
+      return `${x}${zh ? '' : ' '}${word}${zh ? '' : ' '}［${list}］`;
+    }
+    case 'within': {
+      const x = describeValue(e.value, env, lang);
+      const names = e.regions.map((r) => env.dict.regions.name(r) ?? r).join(zh ? '、' : ', ');
+      return zh ? `${x}${e.negate ? '不在' : '在'}${names}范围内` : `${x} ${e.negate ? 'outside' : 'within'} ${names}`;
+    }
+    case 'known': {
+      const x = describeValue(e.value, env, lang);
+      return zh ? `${x}${e.negate ? '未知' : '已知'}` : `${x} is ${e.negate ? 'missing' : 'known'}`;
+    }
+    case 'and':
+      return e.args.map((a) => describeCondition(a, env, lang)).join(zh ? '，且' : ', and ');
+    case 'or':
+      return `（${e.args.map((a) => describeCondition(a, env, lang)).join(zh ? '，或' : ', or ')}）`;
+    case 'not':
+      return zh ? `并非（${describeCondition(e.arg, env, lang)}）` : `not (${describeCondition(e.arg, env, lang)})`;
+    case 'atleast':
+      return zh
+        ? `以下 ${e.args.length} 项中至少满足 ${e.n} 项`
+        : `at least ${e.n} of these ${e.args.length}`;
+    case 'field': {
+      const f = env.dict.fields.get(e.name);
+      return f ? f.label[lang] : e.name;
+    }
+    default:
+      return describeValue(e, env, lang);
+  }
+}
