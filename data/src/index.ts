@@ -3,3 +3,4 @@ export * from './codes/regions.ts';
 export * from './dictionary/enums.ts';
 export * from './dictionary/fields.ts';
 export * from './codes/industries.ts';
+export * from './codes/uscc.ts';
