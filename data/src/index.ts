@@ -4,3 +4,4 @@ export * from './dictionary/enums.ts';
 export * from './dictionary/fields.ts';
 export * from './codes/industries.ts';
 export * from './codes/uscc.ts';
+export * from './dictionary/dictionary.ts';
