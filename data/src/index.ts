@@ -5,3 +5,4 @@ export * from './dictionary/fields.ts';
 export * from './codes/industries.ts';
 export * from './codes/uscc.ts';
 export * from './dictionary/dictionary.ts';
+export * from './catalogue/files.ts';

@@ -17,3 +17,4 @@ export * from './explain/describe.ts';
 export * from './explain/explain.ts';
 export * from './explain/candidates.ts';
 export * from './policy/cases.ts';
+export * from './policy/validate.ts';
