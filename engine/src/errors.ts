@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | 'DIV_ZERO'
   | 'LIMIT'
   | 'POLICY_FILE'
+  | 'UNSUPPORTED'
   | 'DATE';
 
 export class EngineError extends Error {
