@@ -6,3 +6,5 @@ export * from './codes/industries.ts';
 export * from './codes/uscc.ts';
 export * from './dictionary/dictionary.ts';
 export * from './catalogue/files.ts';
+export * from './codes/id-number.ts';
+export * from './codes/mask.ts';
