@@ -1,0 +1,18 @@
+// kx — the Kuaixiang command line. Each command lives in commands/; this file only wires them.
+import { Command } from 'commander';
+import { registerTest } from './commands/test.ts';
+import { registerEval } from './commands/eval.ts';
+import { registerDemo } from './commands/demo.ts';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('kx')
+    .description('政策快享 Kuaixiang — 政策即代码 / policies as code')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      process.exit(err.exitCode);
+    });
+  registerTest(program);
+  registerEval(program);
+  registerDemo(program);
+  await program.parseAsync(argv);
+}
