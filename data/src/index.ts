@@ -8,3 +8,4 @@ export * from './dictionary/dictionary.ts';
 export * from './catalogue/files.ts';
 export * from './codes/id-number.ts';
 export * from './codes/mask.ts';
+export * from './codes/size-class.ts';
