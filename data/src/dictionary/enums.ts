@@ -138,4 +138,17 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['care', '照护', 'Care'],
     ['living', '基本生活', 'Basic living'],
   ]),
+  enumOf('school_stage', '学段', 'School stage', [
+    ['preschool', '学前教育', 'Preschool'],
+    ['primary', '小学', 'Primary school'],
+    ['junior', '初中', 'Junior secondary'],
+    ['senior', '普通高中', 'Senior secondary'],
+    ['vocational', '中等职业教育', 'Secondary vocational'],
+    ['college', '高等教育', 'Higher education'],
+  ]),
+  enumOf('vehicle_type', '乘用车类型', 'Passenger car type', [
+    ['nev', '新能源乘用车', 'New-energy car'],
+    ['fuel_small', '排量2.0升及以下燃油乘用车', 'Fuel car ≤ 2.0 L'],
+    ['fuel_large', '排量2.0升以上燃油乘用车', 'Fuel car > 2.0 L'],
+  ]),
 ];

@@ -154,4 +154,15 @@ export const FIELDS: FieldDef[] = [
   f('energy_grade', 'int', '能效/水效等级', 'Energy / water efficiency grade', 'commerce', P, { unit: ['级', ''] }),
   // Assistance chain (R13)
   f('assistance_needs', 'set', '登记的救助需求', 'Registered assistance needs', 'civil', P, { enum: 'assistance_need' }),
+  // Added for the demo catalogue (data/policies): tax relief, trade statistics, family and school facts
+  f('taxable_income', 'dec', '上年度应纳税所得额', 'Taxable income last year', 'tax', E, { unit: WAN }),
+  f('six_taxes_due', 'dec', '上年度“六税两费”应纳税额', '“Six taxes and two fees” due last year', 'tax', E, { unit: YUAN }),
+  f('business_tax_due', 'dec', '个体工商户经营所得应纳个人所得税', 'Individual business income tax due', 'tax', E, { unit: YUAN }),
+  f('first_above_quota_year', 'int', '首次纳入限额以上批零住餐统计年份', 'Year first counted above quota (trade)', 'stats', E, { unit: ['年', ''] }),
+  f('converted_from_individual', 'bool', '由个体工商户转型为企业（个转企）', 'Converted from an individual business', 'market', E),
+  f('school_stage', 'enum', '在读学段', 'School stage', 'declared', P, { enum: 'school_stage' }),
+  f('family_planning_family', 'bool', '农村计划生育家庭（独生子女或两女户）', 'Rural family-planning household (one child or two daughters)', 'declared', P),
+  f('service_years', 'int', '服役年限', 'Years of military service', 'civil', P, { unit: ['年', 'years'] }),
+  f('scrapped_old_car', 'bool', '报废旧车（国三及以下燃油车或2018年4月前新能源车）', 'Scrapped an eligible old car', 'commerce', P),
+  f('new_car_type', 'enum', '新购乘用车类型', 'New passenger car type', 'commerce', P, { enum: 'vehicle_type' }),
 ];
