@@ -9,3 +9,4 @@ export * from './catalogue/files.ts';
 export * from './codes/id-number.ts';
 export * from './codes/mask.ts';
 export * from './codes/size-class.ts';
+export * from './codes/departments.ts';
