@@ -18,3 +18,8 @@ export * from './explain/explain.ts';
 export * from './explain/candidates.ts';
 export * from './policy/cases.ts';
 export * from './policy/validate.ts';
+export { KEYWORDS, tokenize, type Token, type TokenKind } from './syntax/lexer.ts';
+export { CALLABLE_NAMES, FUNCTION_ARITY, RULE_LIMITS } from './syntax/grammar.ts';
+export * from './syntax/parser.ts';
+export { PRINT_WIDTH, printExpr, printLit } from './syntax/printer.ts';
+export { loadPolicyDocument, MAX_POLICY_FILE_BYTES, type LoadResult } from './policy/load.ts';
