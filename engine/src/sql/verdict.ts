@@ -1,0 +1,74 @@
+// Whole queries over a table of entities (one row per entity, one column per field):
+// verdicts per entity, counts per verdict, and a batch form that evaluates many rules
+// (each with its own date and parameters) against every row in one round trip.
+// Plain SELECT … FROM … [GROUP BY], so that it runs unchanged on Citus.
+import type { Expr } from '../ast/ast.ts';
+import type { Dec } from '../values/decimal.ts';
+import { dec } from '../values/decimal.ts';
+import { compileInto, type SqlContext, type SqlFragment, type SqlOptions } from './compile.ts';
+import { quoteIdent, quoteTable, SqlParams, type TableName } from './params.ts';
+
+export interface TableOptions extends SqlOptions {
+  table: TableName;
+  /** Column identifying the entity (default "id"). */
+  idColumn?: string;
+}
+
+/** SQL verdict of a rule: 'eligible' | 'ineligible' | 'undetermined'. */
+export function verdictCase(rule: string): string {
+  return `CASE WHEN ${rule} THEN 'eligible' WHEN NOT ${rule} THEN 'ineligible' ELSE 'undetermined' END`;
+}
+
+/** 'T' | 'F' | 'U', as the interpreter's evalBool answers. */
+function triCase(rule: string): string {
+  return `CASE WHEN ${rule} THEN 'T' WHEN NOT ${rule} THEN 'F' ELSE 'U' END`;
+}
+
+/**
+ * `SELECT id, verdict FROM table` for the effective rule of an item
+ * (entity_kind = audience and region within scope and eligibility; a date outside the
+ * item's validity makes it the literal false). Rows: { id, verdict }.
+ */
+export function verdictSql(rule: Expr, ctx: SqlContext, opts: TableOptions): SqlFragment {
+  const p = new SqlParams(opts.paramOffset ?? 0);
+  const r = compileInto(rule, ctx, p, opts.column).bool();
+  const id = quoteIdent(opts.idColumn ?? 'id');
+  return { sql: `SELECT ${id} AS id, ${verdictCase(r)} AS verdict FROM ${quoteTable(opts.table)}`, params: p.values };
+}
+
+/** How many entities fall under each verdict. Rows: { verdict, n } (n is bigint). */
+export function verdictCountSql(rule: Expr, ctx: SqlContext, opts: TableOptions): SqlFragment {
+  const p = new SqlParams(opts.paramOffset ?? 0);
+  const r = compileInto(rule, ctx, p, opts.column).bool();
+  return { sql: `SELECT ${verdictCase(r)} AS verdict, count(*) AS n FROM ${quoteTable(opts.table)} GROUP BY 1`, params: p.values };
+}
+
+/** One expression to evaluate in a batch: a condition (→ 'T'|'F'|'U') or a value (→ text or null). */
+export interface SqlProbe {
+  expr: Expr;
+  ctx: SqlContext;
+  as?: 'bool' | 'value';
+}
+
+/**
+ * Every probe against every row, in one statement with one parameter list:
+ * `SELECT id, ARRAY[…]::text[] AS results FROM table ORDER BY id`. results[i] is 'T', 'F'
+ * or 'U' for a condition, and PostgreSQL's text of the value (null when unknown) for a
+ * value; decodeNumber reads numbers. Parameters are shared, so a large batch of similar
+ * rules stays well under PostgreSQL's 65,535 parameters.
+ */
+export function evaluationSql(probes: readonly SqlProbe[], opts: TableOptions): SqlFragment {
+  const p = new SqlParams(opts.paramOffset ?? 0);
+  const cells = probes.map((probe) => {
+    const c = compileInto(probe.expr, probe.ctx, p, opts.column);
+    return probe.as === 'value' ? `(${c.value().sql})::text` : triCase(c.bool());
+  });
+  const id = quoteIdent(opts.idColumn ?? 'id');
+  const results = cells.length ? `ARRAY[${cells.join(', ')}]::text[]` : 'ARRAY[]::text[]';
+  return { sql: `SELECT ${id} AS id, ${results} AS results FROM ${quoteTable(opts.table)} ORDER BY ${id}`, params: p.values };
+}
+
+/** A numeric result of evaluationSql as an exact decimal; null (unknown) → undefined. */
+export function decodeNumber(text: string | null | undefined): Dec | undefined {
+  return text === null || text === undefined ? undefined : dec(text);
+}
