@@ -54,8 +54,10 @@ class Printer {
       case 'or': {
         const sub = precOf(e) + 1;
         const lead = e.op + ' ';
+        // An and-chain inside an or-chain has no parentheses; indenting it under its `or` shows the grouping.
+        const argIndent = e.op === 'or' ? indent + ' '.repeat(lead.length) : indent;
         return e.args
-          .map((a, i) => (i === 0 ? '' : `\n${indent}${lead}`) + this.print(a, sub, indent))
+          .map((a, i) => (i === 0 ? '' : `\n${indent}${lead}`) + this.print(a, sub, argIndent))
           .join('');
       }
       case 'if':
