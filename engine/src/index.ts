@@ -27,3 +27,8 @@ export { compileRuleToSql, compileValueToSql, compileInto, SQL_COLUMN_TYPE, type
 export { verdictSql, verdictCountSql, evaluationSql, decodeNumber, verdictCase, type SqlProbe, type TableOptions } from './sql/verdict.ts';
 export { quoteIdent, quoteTable, arrayLiteral, SqlParams, type SqlCast, type TableName } from './sql/params.ts';
 export { type ZoneList } from './sql/regions.ts';
+export { importJsonLogic, importJsonLogicDetailed, type JsonLogicImportOptions, type ImportedJsonLogic } from './jsonlogic/import.ts';
+export { exportJsonLogic, type JsonLogicExportOptions } from './jsonlogic/export.ts';
+export { dictionaryFromData, evaluateImported, type DataDictionary } from './jsonlogic/data.ts';
+export { runJsonLogicConformance, type ConformanceReport, type ConformanceFailure } from './jsonlogic/conformance.ts';
+export { JsonLogicError, DIFFERENCE_CATEGORIES, type DifferenceCategory } from './jsonlogic/errors.ts';
