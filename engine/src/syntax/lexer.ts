@@ -62,8 +62,11 @@ export function tokenize(text: string, src: SourceMap = {}): Token[] {
     line: line + lineOffset,
     col: pos - lineStart + 1 + (line === 1 ? colOffset : 0),
   });
+  // End of text is reported right after the last token: in a YAML block the true end is the next key's line.
+  let endLoc: Loc | undefined;
   const push = (kind: TokenKind, tokenText: string, start: number, end: number) => {
     tokens.push({ kind, text: tokenText, raw: text.slice(start, end), loc: locAt(start), spaced });
+    if (kind !== 'string') endLoc = locAt(end);
     spaced = false;
   };
 
@@ -91,6 +94,7 @@ export function tokenize(text: string, src: SourceMap = {}): Token[] {
       i = readString(text, i, (value, end) => push('string', value, start, end), () => locAt(start), src);
       // Strings may span lines; keep line numbering right for what follows.
       for (let k = start; k < i; k++) if (text[k] === '\n') { line++; lineStart = k + 1; }
+      endLoc = locAt(i);
       continue;
     }
     if (c >= '0' && c <= '9') {
@@ -143,7 +147,7 @@ export function tokenize(text: string, src: SourceMap = {}): Token[] {
     const ch = String.fromCodePoint(text.codePointAt(i)!);
     throw syntaxError(`无法识别的字符 "${ch}"`, `unexpected character "${ch}"`, locAt(start), src);
   }
-  tokens.push({ kind: 'eof', text: '', raw: '', loc: locAt(i), spaced });
+  tokens.push({ kind: 'eof', text: '', raw: '', loc: endLoc ?? locAt(i), spaced });
   return tokens;
 }
 

@@ -16,7 +16,8 @@ function failure(text: string, opts = {}): EngineError {
 
 // text ; line ; col ; part of the Chinese message ; part of the English message
 const SYNTAX_ERRORS: [string, number, number, string, string][] = [
-  ['x = ', 1, 5, '期望一个值', 'found end of text'],
+  ['x = ', 1, 4, '期望一个值', 'found end of text'],
+  ['x = 1 and\n  # 条件没写完\n\n', 1, 10, '期望一个值', 'found end of text'],
   ['(a = 1\nand b = 2', 2, 10, '期望 ")"，实际为 文本末尾', 'expected ")", found end of text'],
   ['a = 1 and (b = 2 c)', 1, 18, '期望 ")"，实际为 "c"', 'expected ")", found "c"'],
   ['a = 1 b = 2', 1, 7, '期望 and、or 或文本结束，实际为 "b"', 'expected "and", "or" or the end of the text'],
