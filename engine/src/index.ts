@@ -24,7 +24,7 @@ export * from './syntax/parser.ts';
 export { PRINT_WIDTH, printExpr, printLit } from './syntax/printer.ts';
 export { loadPolicyDocument, MAX_POLICY_FILE_BYTES, type LoadResult } from './policy/load.ts';
 export { compileRuleToSql, compileValueToSql, compileInto, SQL_COLUMN_TYPE, type SqlContext, type SqlOptions, type SqlFragment, type SqlKind } from './sql/compile.ts';
-export { verdictSql, verdictCountSql, evaluationSql, decodeNumber, verdictCase, type SqlProbe, type TableOptions } from './sql/verdict.ts';
+export { verdictSql, verdictCountSql, itemVerdictSql, itemVerdictCountSql, evaluationSql, decodeNumber, verdictCase, type SqlProbe, type TableOptions } from './sql/verdict.ts';
 export { quoteIdent, quoteTable, arrayLiteral, SqlParams, type SqlCast, type TableName } from './sql/params.ts';
 export { type ZoneList } from './sql/regions.ts';
 export { importJsonLogic, importJsonLogicDetailed, type JsonLogicImportOptions, type ImportedJsonLogic } from './jsonlogic/import.ts';

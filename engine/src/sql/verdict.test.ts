@@ -10,7 +10,9 @@ import { TEST_DICT } from '../../test/fixtures.ts';
 import { runProbes, TEST_DATABASES, TEST_ZONES, uniqueTable, type OpenDatabase } from '../../test/sql/databases.ts';
 import type { SqlContext } from './compile.ts';
 import { createTableSql, insertEntitiesSql, loadEntities } from './testing.ts';
-import { decodeNumber, verdictCountSql, verdictSql } from './verdict.ts';
+import { decodeNumber, itemVerdictCountSql, itemVerdictSql, verdictCountSql, verdictSql } from './verdict.ts';
+import { evaluateItem, itemContext } from '../evaluate/item.ts';
+import type { PolicyItem } from '../policy/types.ts';
 
 type Tri = 'T' | 'F' | 'U';
 const TRI: Tri[] = ['T', 'F', 'U'];
@@ -130,5 +132,51 @@ describe.each(TEST_DATABASES)('query helpers on $name', (database) => {
       { id: 'm0', e: '0', r: '0', d: '1970-01-01', q: [], b: true, name: '名称 "0"', region: null },
       { id: 'm3999', e: '3999', r: '499.875', d: '1980-12-13', q: ['xjr', 'zjtx'], b: true, name: '名称 "3999"', region: null },
     ]);
+  });
+});
+
+describe.each(TEST_DATABASES)('item verdicts on $name', (database) => {
+  let db: OpenDatabase;
+  const table = uniqueTable('items');
+  const entities: Entity[] = [
+    { id: 'a', kind: 'enterprise', facts: { entity_kind: 'enterprise', region: '371502008', employees: 30, revenue: 1000.555 } },
+    { id: 'b', kind: 'enterprise', facts: { entity_kind: 'enterprise', region: '371502008', employees: 30 } },
+    { id: 'c', kind: 'enterprise', facts: { entity_kind: 'enterprise', region: '370102', employees: 30, revenue: 5 } },
+    { id: 'd', kind: 'enterprise', facts: { entity_kind: 'enterprise', region: '371526', revenue: 5 } },
+    { id: 'e', kind: 'person', facts: { entity_kind: 'person', region: '371502' } },
+    { id: 'f', kind: 'enterprise', facts: { entity_kind: 'enterprise', region: 'LC-JKQ', employees: 2, revenue: -9.99 } },
+  ];
+  const item: PolicyItem = {
+    id: 'test-item', version: 1, title: '测试事项', document_id: 'doc', department: 'dept', region_scope: ['371500'],
+    audience: 'enterprise', mode: 'auto', valid_from: '2025-01-01', valid_to: '2025-12-31',
+    eligibility: parseExpr('employees >= $min'), amount: parseExpr('revenue * $rate'),
+    params: [
+      { name: 'min', type: 'int', versions: [{ from: '2024-01-01', value: { kind: 'num', value: '10' } }, { from: '2025-07-01', value: { kind: 'num', value: '2' } }] },
+      { name: 'rate', type: 'dec', versions: [{ from: '2024-01-01', value: { kind: 'num', value: '0.333' } }] },
+    ],
+    materials: [], review_steps: [], statutory_days: 5, cases: [],
+  };
+  beforeAll(async () => {
+    db = await database.open();
+    await loadEntities(db, TEST_DICT, table, entities, { temporary: true });
+  });
+  afterAll(() => db.close());
+
+  it('agrees with evaluateItem on verdict and amount, inside and outside the validity', async () => {
+    for (const date of ['2024-12-31', '2025-03-01', '2025-07-01', '2026-01-01']) {
+      const day = parseDate(date)!;
+      const ctx: SqlContext = { ...itemContext(item, TEST_DICT, day), zones: TEST_ZONES };
+      const q = itemVerdictSql(item, ctx, { table });
+      const { rows } = await db.query(`SELECT id, verdict, amount::text AS amount FROM (${q.sql}) v ORDER BY id`, q.params);
+      const want = entities.map((e) => {
+        const v = evaluateItem(item, e, TEST_DICT, day, { explain: false, counterfactuals: false });
+        return { id: e.id, verdict: v.verdict, amount: v.amount?.value ?? null };
+      });
+      expect({ date, rows: rows.map((r) => ({ ...r, amount: r.amount === null ? null : decodeNumber(r.amount as string)!.toFixed() })) }).toEqual({ date, rows: want });
+      const c = itemVerdictCountSql(item, ctx, { table });
+      const counts = await db.query(`SELECT verdict, n::int AS n FROM (${c.sql}) c`, c.params);
+      const tally = new Map(counts.rows.map((r) => [r.verdict, r.n]));
+      for (const verdict of ['eligible', 'ineligible', 'undetermined']) expect(tally.get(verdict) ?? 0).toBe(want.filter((w) => w.verdict === verdict).length);
+    }
   });
 });

@@ -3,6 +3,8 @@
 // (each with its own date and parameters) against every row in one round trip.
 // Plain SELECT … FROM … [GROUP BY], so that it runs unchanged on Citus.
 import type { Expr } from '../ast/ast.ts';
+import { effectiveRule, inValidity } from '../evaluate/item.ts';
+import type { PolicyItem } from '../policy/types.ts';
 import type { Dec } from '../values/decimal.ts';
 import { dec } from '../values/decimal.ts';
 import { compileInto, type SqlContext, type SqlFragment, type SqlOptions } from './compile.ts';
@@ -25,9 +27,9 @@ function triCase(rule: string): string {
 }
 
 /**
- * `SELECT id, verdict FROM table` for the effective rule of an item
- * (entity_kind = audience and region within scope and eligibility; a date outside the
- * item's validity makes it the literal false). Rows: { id, verdict }.
+ * `SELECT id, verdict FROM table` for a rule, usually an item's effective rule
+ * (entity_kind = audience and region within scope and eligibility; itemVerdictSql builds
+ * it). Rows: { id, verdict }.
  */
 export function verdictSql(rule: Expr, ctx: SqlContext, opts: TableOptions): SqlFragment {
   const p = new SqlParams(opts.paramOffset ?? 0);
@@ -41,6 +43,37 @@ export function verdictCountSql(rule: Expr, ctx: SqlContext, opts: TableOptions)
   const p = new SqlParams(opts.paramOffset ?? 0);
   const r = compileInto(rule, ctx, p, opts.column).bool();
   return { sql: `SELECT ${verdictCase(r)} AS verdict, count(*) AS n FROM ${quoteTable(opts.table)} GROUP BY 1`, params: p.values };
+}
+
+type ItemRuleParts = Pick<PolicyItem, 'audience' | 'region_scope' | 'eligibility' | 'valid_from' | 'valid_to' | 'amount'>;
+
+/** The rule an item applies on ctx.day: false outside its validity (不在政策有效期内). */
+function itemRule(item: ItemRuleParts, day: number): Expr {
+  return inValidity(item, day) ? effectiveRule(item) : { op: 'lit', value: false };
+}
+
+/**
+ * Verdict and amount of a policy item for every row on ctx.day (ctx.params resolved for
+ * that day, e.g. by itemContext). Rows: { id, verdict, amount } — amount is numeric for
+ * eligible rows whose formula is known, else NULL; rounded to 分 (2 places, half away
+ * from zero) as evaluateItem reports it.
+ */
+export function itemVerdictSql(item: ItemRuleParts, ctx: SqlContext, opts: TableOptions): SqlFragment {
+  const p = new SqlParams(opts.paramOffset ?? 0);
+  const r = compileInto(itemRule(item, ctx.day), ctx, p, opts.column).bool();
+  const amount = item.amount && inValidity(item, ctx.day) ? `round(${numericOf(compileInto(item.amount, ctx, p, opts.column).value())}, 2)` : 'NULL';
+  const id = quoteIdent(opts.idColumn ?? 'id');
+  return {
+    sql: `SELECT ${id} AS id, ${verdictCase(r)} AS verdict, CASE WHEN ${r} THEN ${amount} END::numeric AS amount FROM ${quoteTable(opts.table)}`,
+    params: p.values,
+  };
+}
+
+const numericOf = (v: { sql: string; kind: string }) => (v.kind === 'int' ? `${v.sql}::numeric` : v.sql);
+
+/** How many entities fall under each verdict of an item on ctx.day. Rows: { verdict, n }. */
+export function itemVerdictCountSql(item: ItemRuleParts, ctx: SqlContext, opts: TableOptions): SqlFragment {
+  return verdictCountSql(itemRule(item, ctx.day), ctx, opts);
 }
 
 /** One expression to evaluate in a batch: a condition (→ 'T'|'F'|'U') or a value (→ text or null). */
