@@ -56,6 +56,12 @@ describe('importJsonLogic: rules exported by query builders', () => {
     expect(text({ '>': [{ var: ['employees', 0] }, 3] })).toBe('(if employees is known then employees else 0) > 3');
   });
 
+  it('string literals inside if branches and var defaults are typed by the other operand', () => {
+    expect(text({ '==': [{ if: [{ var: 'dibao' }, 'small', 'large'] }, { var: 'size_class' }] })).toBe('(if dibao then "small" else "large") = size_class');
+    expect(failure({ '==': [{ if: [{ var: 'dibao' }, 'small', 'huge'] }, { var: 'size_class' }] }).message).toContain('"huge" 不是代码表 size_class 的代码');
+    expect(printExpr(importJsonLogic({ '<': [{ var: ['since', '2020-01-01'] }, '2021-01-01'] }))).toBe('(if since is known then since else 2020-01-01) before 2021-01-01');
+  });
+
   it('without a dictionary, fields take their type from use and date strings order as dates', () => {
     expect(printExpr(importJsonLogic({ '>=': [{ var: 'startDate' }, '2024-07-01'] }))).toBe('start_date >= 2024-07-01');
     expect(printExpr(importJsonLogic({ '!!': { var: 'email' } }))).toBe('email is known');

@@ -44,8 +44,18 @@ export function kindOfField(def: FieldDef): Kind {
   return def.type === 'int' || def.type === 'dec' ? 'num' : def.type;
 }
 
-function strValue(t: Typed): string | undefined {
-  return t.e.op === 'lit' && typeof t.e.value === 'string' ? t.e.value : undefined;
+/**
+ * Rewrites every string literal a string-typed expression can yield — itself, or the
+ * branches of an `if` — with `f`; a field of unknown type passes through. Undefined
+ * when `f` refuses one.
+ */
+function eachLiteral(e: Expr, f: (v: string) => Expr | undefined): Expr | undefined {
+  if (e.op === 'if') {
+    const then = eachLiteral(e.then, f);
+    const other = eachLiteral(e.else, f);
+    return then && other ? { ...e, then, else: other } : undefined;
+  }
+  return e.op === 'lit' && typeof e.value === 'string' ? f(e.value) : e;
 }
 
 export class Typing {
@@ -90,25 +100,35 @@ export class Typing {
     return placed;
   }
 
-  /** A string literal beside a value of type `by`. */
+  /**
+   * A string-typed operand beside a value of type `by`. The operand is a string literal,
+   * or an `if` (or `var` default) whose branches are: each literal is placed.
+   */
   place(s: Typed, by: Typed, ctx: SettleContext): Typed {
-    const v = strValue(s) ?? '';
+    let bad: string | undefined;
+    const each = (f: (v: string) => Expr | undefined) =>
+      eachLiteral(s.e, (v) => {
+        const r = f(v);
+        if (!r) bad ??= v;
+        return r;
+      });
     switch (by.k) {
       case 'date': {
-        const d = this.asDate(s);
-        if (!d) throw refused('coercion', ctx.construct, ctx.path, `"${v}" 不是日期（YYYY-MM-DD，1800 至 2200 年）`, `"${v}" is not a date (YYYY-MM-DD, 1800 to 2200)`);
-        return d;
+        const e = each((v) => (parseDate(v) !== undefined ? { op: 'lit', value: { date: v } } : undefined));
+        if (!e) throw refused('coercion', ctx.construct, ctx.path, `"${bad}" 不是日期（YYYY-MM-DD，1800 至 2200 年）`, `"${bad}" is not a date (YYYY-MM-DD, 1800 to 2200)`);
+        return { e, k: 'date' };
       }
       case 'enum': {
         const codes = by.enumName ? this.dict?.enums.get(by.enumName)?.values : undefined;
-        if (codes && !codes.some((c) => c.code === v))
-          throw refused('coercion', ctx.construct, ctx.path, `"${v}" 不是代码表 ${by.enumName} 的代码`, `"${v}" is not a code of ${by.enumName}`);
-        return { e: s.e, k: 'enum', enumName: by.enumName };
+        const e = each((v) => (!codes || codes.some((c) => c.code === v) ? { op: 'lit', value: v } : undefined));
+        if (!e) throw refused('coercion', ctx.construct, ctx.path, `"${bad}" 不是代码表 ${by.enumName} 的代码`, `"${bad}" is not a code of ${by.enumName}`);
+        return { e, k: 'enum', enumName: by.enumName };
       }
-      case 'region':
-        if (this.dict && !this.dict.regions.isValid(v))
-          throw refused('coercion', ctx.construct, ctx.path, `"${v}" 不是有效的行政区划代码`, `"${v}" is not a valid region code`);
-        return { e: s.e, k: 'region' };
+      case 'region': {
+        const e = each((v) => (!this.dict || this.dict.regions.isValid(v) ? { op: 'lit', value: v } : undefined));
+        if (!e) throw refused('coercion', ctx.construct, ctx.path, `"${bad}" 不是有效的行政区划代码`, `"${bad}" is not a valid region code`);
+        return { e, k: 'region' };
+      }
       case 'text':
         return { e: s.e, k: 'text' };
       default:
@@ -118,8 +138,8 @@ export class Typing {
   }
 
   asDate(s: Typed): Typed | undefined {
-    const v = strValue(s);
-    return v !== undefined && parseDate(v) !== undefined ? { e: { op: 'lit', value: { date: v } }, k: 'date' } : undefined;
+    const e = eachLiteral(s.e, (v) => (parseDate(v) !== undefined ? { op: 'lit', value: { date: v } } : undefined));
+    return e && { e, k: 'date' };
   }
 
   private regionFromNumber(n: Typed, ctx: SettleContext): Typed {
