@@ -7,7 +7,7 @@ import type { Expr } from '../ast/ast.ts';
 import type { Dictionary } from '../dictionary/types.ts';
 import { suggest } from '../check/check.ts';
 import { RULE_LIMITS } from '../syntax/grammar.ts';
-import { numToString } from '../values/decimal.ts';
+import { MAX_SIGNIFICANT, numToString, significantDigits } from '../values/decimal.ts';
 import { JsonLogicError, refused, unsupported, type DifferenceCategory } from './errors.ts';
 import { defaultFieldName, isFieldName } from './names.ts';
 import { kindOfField, kindZh, Typing, type Typed } from './typing.ts';
@@ -41,6 +41,14 @@ const REASONS: Record<string, [string, string]> = {
   log: ['log 是调试用的副作用', 'log is a debugging side effect'],
   method: ['不能调用 JavaScript 方法', 'JavaScript methods cannot be called'],
 };
+
+/** Decimal text of a JSON number; like rule text, at most 15 significant digits, so that the value is exact. */
+function exactNumber(n: number, path: string): string {
+  const t = Number.isFinite(n) ? numToString(n) : String(n);
+  if (!Number.isFinite(n) || significantDigits(t) > MAX_SIGNIFICANT)
+    throw unsupported('number', path, `数字 ${t} 超过 ${MAX_SIGNIFICANT} 位有效数字或不是有限数`, `the number ${t} has more than ${MAX_SIGNIFICANT} significant digits or is not finite`);
+  return t;
+}
 
 /** Imports a JsonLogic rule. With a dictionary, `var`s must be its fields and literals are typed by them. */
 export function importJsonLogic(json: unknown, dict?: Dictionary, opts: JsonLogicImportOptions = {}): Expr {
@@ -97,7 +105,7 @@ export class Importer {
   private node(node: unknown, path: string, asCond: boolean): Typed {
     if (node === null || node === undefined)
       throw unsupported('null', path, 'JsonLogic 的 null 不受支持：缺失的事实是“未知”，请用 {"==":[{"var":…},null]} 表示“缺失”', 'null is not supported: absent facts are unknown; write {"==":[{"var":…},null]} for "is missing"');
-    if (typeof node === 'number') return { e: { op: 'lit', value: { num: numToString(node) } }, k: 'num' };
+    if (typeof node === 'number') return { e: { op: 'lit', value: { num: exactNumber(node, path) } }, k: 'num' };
     if (typeof node === 'string') return { e: { op: 'lit', value: node }, k: 'str' };
     if (typeof node === 'boolean') return { e: { op: 'lit', value: node }, k: 'bool' };
     if (Array.isArray(node)) return this.list(node, path);
@@ -120,7 +128,7 @@ export class Importer {
     if (node.length > RULE_LIMITS.maxListMembers)
       throw new JsonLogicError('LIMIT', 'list', path, `列表超过 ${RULE_LIMITS.maxListMembers} 项`, `a list has more than ${RULE_LIMITS.maxListMembers} members`);
     const members = node.map((m, i) => {
-      if (typeof m === 'number') return { num: numToString(m) };
+      if (typeof m === 'number') return { num: exactNumber(m, `${path}[${i}]`) };
       if (typeof m === 'string' || typeof m === 'boolean') return m;
       throw unsupported(m === null ? 'null' : 'list', `${path}[${i}]`, '列表成员应为数字、字符串或布尔字面量', 'list members must be number, string or boolean literals');
     });
