@@ -2,7 +2,7 @@
 // docs/jsonlogic.md states about it: the doc must stay true.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runJsonLogicConformance } from '../../src/index.ts';
+import { runJsonLogicConformance } from '../../src/jsonlogic/conformance.ts';
 
 const read = (p: string) => readFileSync(new URL(p, import.meta.url), 'utf8');
 const tests = JSON.parse(read('./tests.json')) as unknown[];
