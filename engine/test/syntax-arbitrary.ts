@@ -66,7 +66,7 @@ export const arbSyntaxExpr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) =>
       args(2, 4).map((a): Expr => ({ op: 'and', args: a })),
       args(2, 4).map((a): Expr => ({ op: 'or', args: a })),
       e.map((arg): Expr => ({ op: 'not', arg })),
-      args(1, 4).chain((a) => fc.integer({ min: 1, max: a.length }).map((n): Expr => ({ op: 'atleast', n, args: a }))),
+      args(1, 4).chain((a) => fc.integer({ min: 0, max: a.length + 1 }).map((n): Expr => ({ op: 'atleast', n, args: a }))),
       fc.tuple(arithOp, e, e).map(([a, left, right]): Expr => ({ op: 'arith', arith: a, left, right })),
       e.map((arg): Expr => ({ op: 'neg', arg })),
       fnName.chain((fn) => {

@@ -5,7 +5,7 @@
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import { ENTITY_KINDS } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
-import { utf8Length } from '../syntax/grammar.ts';
+import { utf8Length } from '../syntax/limits.ts';
 import { readParams } from './load-params.ts';
 import type { Material, Mode, PolicyDocument, PolicyItem, ReviewStep, TestCase, Verdict } from './types.ts';
 import { found, type Fields, YamlReader } from './yaml-reader.ts';

@@ -1,15 +1,9 @@
 // Facts about the grammar shared by the parser and the printer, so that what one
-// writes the other reads: functions and their arities, precedence levels, limits.
+// writes the other reads: functions and their arities, precedence levels.
 import type { Expr, FnName } from '../ast/ast.ts';
 
-/** Limits of docs/rule-language.md: exceeding any is a LIMIT error with a location, never a crash. */
-export const RULE_LIMITS = {
-  /** bytes of UTF-8 rule text */
-  maxTextBytes: 1024 * 1024,
-  maxDepth: 200,
-  maxNodes: 50_000,
-  maxListMembers: 10_000,
-} as const;
+// Re-exported: importers already read the limits from here.
+export { RULE_LIMITS } from './limits.ts';
 
 /** Each function with its [least, most] number of arguments. */
 export const FUNCTION_ARITY: Readonly<Record<FnName, readonly [number, number]>> = {
@@ -66,19 +60,4 @@ export function precOf(e: Expr): number {
     default:
       return PREC.primary;
   }
-}
-
-/** UTF-8 length without allocating (the engine has no Buffer). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }

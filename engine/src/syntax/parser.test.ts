@@ -67,6 +67,9 @@ const CASES: [string, Expr][] = [
   ['not a and b', and(not(field('a')), field('b'))],
   ['not (a or b)', not(or(field('a'), field('b')))],
   ['at least 2 of (a > 1, b, c is known)', { op: 'atleast', n: 2, args: [cmp('>', field('a'), n('1')), field('b'), { op: 'known', value: field('c') }] }],
+  // Degenerate counts are the checker's business; the text must express every tree the editor can build.
+  ['at least 0 of (a)', { op: 'atleast', n: 0, args: [field('a')] }],
+  ['at least 3 of (a, b)', { op: 'atleast', n: 3, args: [field('a'), field('b')] }],
   ['1 + 2 * 3', arith('+', n('1'), arith('*', n('2'), n('3')))],
   ['(1 + 2) * 3', arith('*', arith('+', n('1'), n('2')), n('3'))],
   ['10 - 3 - 2', arith('-', arith('-', n('10'), n('3')), n('2'))],

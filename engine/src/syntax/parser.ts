@@ -1,12 +1,13 @@
 // Text form → AST, by recursive descent over the precedence levels of
 // docs/rule-language.md. Nesting is counted as it is entered, so hostile input
 // (10,000 open parentheses) stops with a LIMIT error long before the stack does.
-import { children, type CmpOp, type Expr, type LitValue, type Loc } from '../ast/ast.ts';
-import { EngineError, attempt, type Result } from '../errors.ts';
+import type { CmpOp, Expr, LitValue, Loc } from '../ast/ast.ts';
+import { attempt, type EngineError, type Result } from '../errors.ts';
 import { MAX_DATE, MIN_DATE, parseDate } from '../values/dates.ts';
 import { MAX_SIGNIFICANT, dec, decToString, significantDigits } from '../values/decimal.ts';
-import { CALLABLE_NAMES, FUNCTION_ARITY, RULE_LIMITS, isFnName, utf8Length } from './grammar.ts';
-import { describe, syntaxError, tokenize, type SourceMap, type Token } from './lexer.ts';
+import { CALLABLE_NAMES, FUNCTION_ARITY, isFnName } from './grammar.ts';
+import { RULE_LIMITS, checkDepth, limitError, utf8Length } from './limits.ts';
+import { describe, Lexer, syntaxError, type SourceMap, type Token } from './lexer.ts';
 
 export type ParseOptions = SourceMap;
 
@@ -19,7 +20,7 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
   if (bytes > RULE_LIMITS.maxTextBytes)
     throw limitError(`规则文本 ${bytes} 字节，超过上限 1 MB`, `rule text is ${bytes} bytes, over the 1 MB limit`,
       { line: 1 + (opts.lineOffset ?? 0), col: 1 + (opts.colOffset ?? 0) }, opts);
-  const p = new Parser(tokenize(text, opts), opts);
+  const p = new Parser(new Lexer(text, opts), opts);
   const e = p.parseTop();
   checkDepth(e, opts);
   return e;
@@ -30,17 +31,13 @@ export function safeParseExpr(text: string, opts: ParseOptions = {}): Result<Exp
   return attempt(() => parseExpr(text, opts));
 }
 
-function limitError(zh: string, en: string, loc: Loc, src: SourceMap): EngineError {
-  return new EngineError('LIMIT', `第${loc.line}行第${loc.col}列：${zh}`, `line ${loc.line}, column ${loc.col}: ${en}`, loc, src.file);
-}
-
 class Parser {
   private pos = 0;
   private depth = 0;
   private nodes = 0;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly lexer: Lexer,
     private readonly src: SourceMap,
   ) {}
 
@@ -55,7 +52,7 @@ class Parser {
   // ---- token helpers
 
   private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.pos + ahead, this.tokens.length - 1)];
+    return this.lexer.at(this.pos + ahead);
   }
   private next(): Token {
     const t = this.peek();
@@ -285,13 +282,12 @@ class Parser {
     const t = this.next();
     this.expect('keyword', 'least', 'at');
     const nTok = this.next();
-    if (nTok.kind !== 'number' || !/^\d+$/.test(nTok.text) || Number(nTok.text) < 1)
-      throw this.error(nTok, `"at least" 之后期望正整数，实际为 ${describe(nTok).zh}`, `expected a positive whole number after "at least", found ${describe(nTok).en}`);
+    // Any whole N: the visual editor can build `at least 0 of` or more than listed, so the text must say it too.
+    if (nTok.kind !== 'number' || !/^\d+$/.test(nTok.text) || !Number.isSafeInteger(Number(nTok.text)))
+      throw this.error(nTok, `"at least" 之后期望整数，实际为 ${describe(nTok).zh}`, `expected a whole number after "at least", found ${describe(nTok).en}`);
     this.expect('keyword', 'of', 'at least N');
     const args = this.argList('at least N of');
     const n = Number(nTok.text);
-    if (n > args.length)
-      throw this.error(nTok, `"at least ${n} of" 只列了 ${args.length} 个条件，永远不会成立`, `"at least ${n} of" lists only ${args.length} conditions and can never hold`);
     return this.node({ op: 'atleast', n, args }, t.loc);
   }
 
@@ -384,16 +380,4 @@ class Parser {
 
 function isComparisonStart(t: Token): boolean {
   return (t.kind === 'symbol' && CMP_SYMBOLS.has(t.text)) || (t.kind === 'keyword' && CMP_KEYWORDS.has(t.text));
-}
-
-/** Left-leaning arithmetic can be deep without deep parsing; the tree itself must stay within the limit. */
-function checkDepth(root: Expr, src: SourceMap): void {
-  const stack: [Expr, number, Loc | undefined][] = [[root, 1, root.loc]];
-  while (stack.length) {
-    const [e, d, near] = stack.pop()!;
-    const loc = e.loc ?? near;
-    if (d > RULE_LIMITS.maxDepth)
-      throw limitError(`规则嵌套超过 ${RULE_LIMITS.maxDepth} 层`, `rule is nested more than ${RULE_LIMITS.maxDepth} levels deep`, loc ?? { line: 1, col: 1 }, src);
-    for (const c of children(e)) stack.push([c, d + 1, loc]);
-  }
 }

@@ -2,10 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { and, cmp, field, lit, not, or, param, stripLoc, type Expr } from '../ast/ast.ts';
 import { arbSyntaxExpr } from '../../test/syntax-arbitrary.ts';
+import { arbRule } from '../../test/arbitraries.ts';
 import { parseExpr } from './parser.ts';
 import { PRINT_WIDTH, printExpr } from './printer.ts';
 
 const roundTrip = (e: Expr) => stripLoc(parseExpr(printExpr(e)));
+
+/** and/or of one operand means the operand, and `negate: false` means no negation; the text has one way to say each. */
+const collapse = (e: Expr): Expr =>
+  JSON.parse(JSON.stringify(stripLoc(e)), (k, v: unknown) => {
+    if (k === 'negate' && v === false) return undefined;
+    const chain = v && typeof v === 'object' && 'op' in v && (v.op === 'and' || v.op === 'or') && 'args' in v && Array.isArray(v.args);
+    return chain && (v as { args: Expr[] }).args.length === 1 ? (v as { args: Expr[] }).args[0] : v;
+  }) as Expr;
 
 describe('printExpr round trip', () => {
   it('parses back to the same tree for random well-formed ASTs of every node kind', () => {
@@ -24,6 +33,15 @@ describe('printExpr round trip', () => {
         expect(printExpr(parseExpr(text))).toBe(text);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('round-trips the well-typed rules the evaluators are compared on', () => {
+    fc.assert(
+      fc.property(arbRule, (e) => {
+        expect(roundTrip(e)).toEqual(collapse(e));
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -90,6 +108,11 @@ describe('printExpr: canonical text', () => {
     expect(printExpr({ op: 'neg', arg: { op: 'lit', value: { num: '0.05', pct: true } } })).toBe('-(5%)');
     expect(printExpr(cmp('<=', param('cap'), lit.num('+.5')))).toBe('$cap <= 0.5');
     expect(() => printExpr(lit.num('abc'))).toThrow(/not a decimal number/);
+    // Degenerate chains print as what they mean.
+    expect(printExpr({ op: 'neg', arg: or(lit.num(3)) })).toBe('-(3)');
+    expect(printExpr(and(or(field('a')), field('b')))).toBe('a and b');
+    expect(printExpr(not(and()))).toBe('not true');
+    expect(printExpr(or())).toBe('false');
   });
 });
 

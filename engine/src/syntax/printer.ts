@@ -10,7 +10,36 @@ export const PRINT_WIDTH = 80;
 const INDENT = '  ';
 
 export function printExpr(e: Expr): string {
-  return new Printer().print(e, 0, '');
+  return new Printer().print(collapseChains(e), 0, '');
+}
+
+/**
+ * No text has an and/or of one or zero operands. They print as what they mean: or(a) as a,
+ * and() as true, or() as false. Other nodes are rebuilt only when something below changed.
+ */
+function collapseChains(e: Expr): Expr {
+  if (e.op === 'and' || e.op === 'or') {
+    if (e.args.length === 0) return { op: 'lit', value: e.op === 'and', ...(e.loc ? { loc: e.loc } : {}) };
+    if (e.args.length === 1) return collapseChains(e.args[0]);
+  }
+  let changed = false;
+  const out: Record<string, unknown> = { ...e };
+  for (const [k, v] of Object.entries(e)) {
+    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] !== null && 'op' in v[0]) {
+      const next = (v as Expr[]).map(collapseChains);
+      if (next.some((x, i) => x !== v[i])) {
+        out[k] = next;
+        changed = true;
+      }
+    } else if (v && typeof v === 'object' && 'op' in v) {
+      const next = collapseChains(v as Expr);
+      if (next !== v) {
+        out[k] = next;
+        changed = true;
+      }
+    }
+  }
+  return changed ? (out as Expr) : e;
 }
 
 /** A literal as rule text: `12`, `5.5%`, `2025-01-01`, `"zjtx"`, `["a", "b"]`. */
