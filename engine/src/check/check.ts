@@ -296,6 +296,9 @@ export class Checker {
         const a = this.infer(e.then);
         const b = this.infer(e.else);
         if (!a || !b) return a ?? b;
+        // A string literal beside a code-valued branch is a code of that branch's type.
+        if (a.k === 'str' && b.k !== 'str') return this.comparable(b, a, e.else, e.then, e.loc) ? b : b;
+        if (b.k === 'str' && a.k !== 'str') return this.comparable(a, b, e.then, e.else, e.loc) ? a : a;
         if (a.k !== b.k) this.err(e.loc, `if 的两个分支类型不同：${tyName(a)} 与 ${tyName(b)}`, `the branches of if differ: ${a.k} and ${b.k}`);
         return a.k === 'num' && b.k === 'num' ? (a.int && b.int ? INT : NUM) : a;
       }
