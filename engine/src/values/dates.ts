@@ -5,7 +5,7 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const MIN_DATE = '1800-01-01';
 export const MAX_DATE = '2200-12-31';
 const MIN_DAY = -62091; // 1800-01-01
-const MAX_DAY = 84005; // 2200-12-31
+const MAX_DAY = 84370; // 2200-12-31
 
 export function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
