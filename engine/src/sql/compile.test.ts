@@ -46,6 +46,11 @@ const CASES: [rule: string, expected: string][] = [
   ['employees > 5', 'UTFU'],
   ['employees = 0', 'UFTU'],
   ['employees != 10', 'UFTU'],
+  ['employees > 9.5', 'UTFU'],
+  ['10.0 = employees', 'UTFU'],
+  ['employees between -0.5 and 0.5', 'UFTU'],
+  ['employees in [10, 0.5]', 'UTFU'],
+  ['employees in [999999999999999, -999999999999999]', 'UFFU'],
   ['revenue <= 12.5', 'UTTU'],
   ['revenue < -3.25', 'UFFU'],
   ['registered_on before 2021-01-01', 'UTFU'],
@@ -193,16 +198,22 @@ describe('generated text', () => {
       paramOffset: 3,
     });
     expect(q.sql).not.toMatch(/\b12\b|2024|small/);
-    expect(q.params).toEqual(['12', '2024-01-01', '{"small"}']);
-    expect(q.sql).toContain('$4::numeric');
-    expect(q.sql).toContain('$5::date');
-    expect(q.sql).toContain('$6::text[]');
+    // An integer constant against an integer column goes as bigint (indexable); else numeric.
+    expect(q.params).toEqual(['12', '12', '2024-01-01', '{"small"}']);
+    expect(q.sql).toBe('(("employees" >= $4::bigint) AND ("revenue" < $5::numeric) AND ("registered_on" < $6::date) AND ("size_class" = ANY($7::text[])))');
+  });
+
+  it('sends integers beyond bigint as numeric', () => {
+    const big = (v: string) => ({ op: 'cmp' as const, cmp: '=' as const, left: { op: 'field' as const, name: 'employees' }, right: { op: 'lit' as const, value: { num: v } } });
+    expect(compileRuleToSql(big('9223372036854775807'), CTX).sql).toContain('::bigint');
+    expect(compileRuleToSql(big('9223372036854775808'), CTX).sql).toContain('::numeric');
+    expect(compileRuleToSql(big('-9223372036854775809'), CTX).sql).toContain('::numeric');
   });
 
   it('quotes columns and uses the given column mapping', () => {
     const q = compileRuleToSql(parseExpr('employees > 1'), CTX, { column: (f) => `t.${f}` });
-    expect(q.sql).toBe('((t.employees) > $1::numeric)');
-    expect(compileRuleToSql(parseExpr('employees > 1'), CTX).sql).toBe('("employees" > $1::numeric)');
+    expect(q.sql).toBe('((t.employees) > $1::bigint)');
+    expect(compileRuleToSql(parseExpr('employees > 1.5'), CTX).sql).toBe('("employees" > $1::numeric)');
   });
 
   it('refuses unknown fields and within without the zone list, with a bilingual message', () => {

@@ -123,12 +123,12 @@ class SqlCompiler {
         return { sql: `(CASE WHEN ${sum(0)} >= ${n} THEN TRUE WHEN ${sum(1)} < ${n} THEN FALSE END)`, kind: 'bool', nullable: args.some((a) => a.nullable) };
       }
       case 'cmp': {
-        const a = this.value(e.left);
-        const b = this.value(e.right);
+        const [a, b] = this.pair(e.left, e.right);
         return { sql: `(${a.sql} ${CMP_SQL[e.cmp]} ${b.sql})`, kind: 'bool', nullable: a.nullable || b.nullable };
       }
       case 'between': {
-        const [x, lo, hi] = [this.value(e.value), this.value(e.low), this.value(e.high)];
+        const x = this.value(e.value);
+        const [lo, hi] = [this.operand(e.low, x.kind), this.operand(e.high, x.kind)];
         const test = `(${x.sql} BETWEEN ${lo.sql} AND ${hi.sql})`;
         // An unknown bound makes the comparison unknown, even where BETWEEN's AND could decide.
         const guards = [lo, hi].filter((f) => f.nullable).map((f) => `${f.sql} IS NULL`);
@@ -138,11 +138,12 @@ class SqlCompiler {
       case 'in': {
         const x = this.value(e.value);
         const items = listItems(e.list);
-        const cast = ELEMENT_CAST[x.kind];
+        const texts = items.map((v) => litText(v, e.list));
+        const cast = x.kind === 'int' && texts.every(isInt64) ? 'bigint[]' : ELEMENT_CAST[x.kind];
         if (!cast) typeError('in 的左边不能是集合', 'the left of "in" cannot be a set', e);
         // x = ANY('{}') is false even for NULL x; the language says unknown.
         const hit = items.length
-          ? `(${x.sql} = ANY(${this.p.add(arrayLiteral(items.map((v) => litText(v, e.list))), cast)}))`
+          ? `(${x.sql} = ANY(${this.p.add(arrayLiteral(texts), cast)}))`
           : x.nullable ? `(CASE WHEN ${x.sql} IS NOT NULL THEN FALSE END)` : 'FALSE';
         return { sql: e.negate ? `(NOT ${hit})` : hit, kind: 'bool', nullable: x.nullable };
       }
@@ -211,6 +212,28 @@ class SqlCompiler {
       default:
         return this.bool(e);
     }
+  }
+
+  /**
+   * A value compared with one of kind `peer`. An integer constant meeting an integer
+   * column is sent as bigint: bigint = numeric would cast the column and lose its index.
+   */
+  private operand(e: Expr, peer: SqlKind): Frag {
+    if (peer === 'int' && e.op === 'lit' && typeof e.value === 'object' && 'num' in e.value) {
+      const text = litText(e.value, e);
+      if (isInt64(text)) return { sql: this.p.add(text, 'bigint'), kind: 'int', nullable: false };
+    }
+    return this.value(e);
+  }
+
+  /** Both sides of a comparison, the constant side (if any) typed after the other. */
+  private pair(l: Expr, r: Expr): [Frag, Frag] {
+    if (l.op === 'lit' && r.op !== 'lit') {
+      const b = this.value(r);
+      return [this.operand(l, b.kind), b];
+    }
+    const a = this.value(l);
+    return [a, this.operand(r, a.kind)];
   }
 
   private lit(v: LitValue, e: Expr): Frag {
@@ -299,6 +322,8 @@ class SqlCompiler {
   }
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const isInt64 = (t: string) => /^-?\d{1,19}$/.test(t) && BigInt(t) <= INT64_MAX && BigInt(t) >= -INT64_MAX - 1n;
 const isNumber = (f: Frag) => f.kind === 'int' || f.kind === 'num';
 /** Integers become numeric before arithmetic: exact, no bigint overflow, no float overloads. */
 const numeric = (f: Frag) => (f.kind === 'int' ? `${f.sql}::numeric` : f.sql);

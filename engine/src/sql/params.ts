@@ -4,7 +4,7 @@
 // (pg, PGlite, postgres.js, a JDBC bridge on a government cloud) can send it as is.
 
 /** SQL types of values the generator casts parameters to. */
-export type SqlCast = 'numeric' | 'date' | 'text' | 'boolean' | 'int' | 'numeric[]' | 'date[]' | 'text[]' | 'boolean[]';
+export type SqlCast = 'numeric' | 'bigint' | 'date' | 'text' | 'boolean' | 'int' | 'numeric[]' | 'bigint[]' | 'date[]' | 'text[]' | 'boolean[]';
 
 /** A double-quoted SQL identifier; embedded quotes are doubled, so any name is safe. */
 export function quoteIdent(name: string): string {
