@@ -1,7 +1,7 @@
 // Every operator of the language as SQL, run on PGlite (and PostgreSQL when
 // DATABASE_URL is set) against hand-computed verdicts for four entities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeFacts, parseDate, resolveParams, type Entity, type ParamDef } from '../index.ts';
+import { normalizeFacts, parseDate, resolveParams, type Entity, type Expr, type ParamDef } from '../index.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { runProbes, TEST_DATABASES, TEST_ZONES, uniqueTable, type OpenDatabase } from '../../test/sql/databases.ts';
@@ -214,6 +214,15 @@ describe('generated text', () => {
     const q = compileRuleToSql(parseExpr('employees > 1'), CTX, { column: (f) => `t.${f}` });
     expect(q.sql).toBe('((t.employees) > $1::bigint)');
     expect(compileRuleToSql(parseExpr('employees > 1.5'), CTX).sql).toBe('("employees" > $1::numeric)');
+  });
+
+  it('spells a condition once per if, and stops hostile nesting with LIMIT instead of exhausting memory', () => {
+    let nestedIf: Expr = parseExpr('employees > 1');
+    for (let i = 0; i < 150; i++) nestedIf = { op: 'if', cond: nestedIf, then: { op: 'lit', value: true }, else: { op: 'lit', value: false } };
+    expect(compileRuleToSql(nestedIf, CTX).sql.length).toBeLessThan(20_000);
+    let nestedAtLeast: Expr = parseExpr('employees > 1');
+    for (let i = 0; i < 60; i++) nestedAtLeast = { op: 'atleast', n: 1, args: [nestedAtLeast] };
+    expect(() => compileRuleToSql(nestedAtLeast, CTX)).toThrow(/SQL 超过 .* \/ the rule's SQL exceeds/);
   });
 
   it('refuses unknown fields and within without the zone list, with a bilingual message', () => {

@@ -103,6 +103,15 @@ class SqlCompiler {
 
   /** A condition: SQL boolean, NULL for unknown. */
   bool(e: Expr): Frag {
+    return sized(this.boolNode(e), e);
+  }
+
+  /** A value of any kind. */
+  value(e: Expr): Frag {
+    return sized(this.valueNode(e), e);
+  }
+
+  private boolNode(e: Expr): Frag {
     switch (e.op) {
       case 'and':
       case 'or': {
@@ -173,8 +182,7 @@ class SqlCompiler {
     }
   }
 
-  /** A value of any kind. */
-  value(e: Expr): Frag {
+  private valueNode(e: Expr): Frag {
     switch (e.op) {
       case 'lit':
         return this.lit(e.value, e);
@@ -203,7 +211,8 @@ class SqlCompiler {
         const c = this.bool(e.cond);
         let [a, b] = [this.value(e.then), this.value(e.else)];
         if (a.kind !== b.kind && isNumber(a) && isNumber(b)) [a, b] = [asNum(a), asNum(b)];
-        return { sql: `(CASE WHEN ${c.sql} THEN ${a.sql} WHEN NOT ${c.sql} THEN ${b.sql} END)`, kind: a.kind, nullable: c.nullable || a.nullable || b.nullable };
+        // The simple CASE evaluates (and spells) the condition once; NULL matches neither arm.
+        return { sql: `(CASE ${c.sql} WHEN TRUE THEN ${a.sql} WHEN FALSE THEN ${b.sql} END)`, kind: a.kind, nullable: c.nullable || a.nullable || b.nullable };
       }
       case 'tier':
         return this.tier(e);
@@ -299,6 +308,7 @@ class SqlCompiler {
     if (!t || t.type !== 'tiers') throw new EngineError('PARAM_TYPE', `$${e.table} 不是分档表`, `$${e.table} is not a tiers table`, e.loc);
     const x = this.value(e.value);
     const xs = numeric(x);
+    checkLength(xs.length * (2 * t.rows.length + 1), e);
     const whens = t.rows.map((r) => {
       const conds: string[] = [];
       if (r.min) conds.push(`${xs} >= ${this.p.add(decToString(r.min), 'numeric')}`);
@@ -315,6 +325,7 @@ class SqlCompiler {
     if (!t || t.type !== 'map') throw new EngineError('PARAM_TYPE', `$${e.table} 不是对照表`, `$${e.table} is not a map`, e.loc);
     const x = this.value(e.value);
     const key = keyText(x);
+    checkLength(key.length * (t.entries.size + 1), e);
     const whens = [...t.entries].map(([k, v]) => `WHEN ${key} = ${this.p.add(k, 'text')} THEN ${this.p.add(decToString(v), 'numeric')}`);
     if (x.nullable) whens.unshift(`WHEN ${x.sql} IS NULL THEN NULL`);
     const dflt = t.default ? this.p.add(decToString(t.default), 'numeric') : '0';
@@ -324,6 +335,28 @@ class SqlCompiler {
 
 const INT64_MAX = 2n ** 63n - 1n;
 const isInt64 = (t: string) => /^-?\d{1,19}$/.test(t) && BigInt(t) <= INT64_MAX && BigInt(t) >= -INT64_MAX - 1n;
+/**
+ * Some constructs spell an operand more than once (at least, min/max and between guards,
+ * tier rows, date parts), so nesting them multiplies the text; a hostile rule within the
+ * language's limits could ask for gigabytes. Past this size compilation stops with LIMIT.
+ */
+export const MAX_SQL_LENGTH = 4_000_000;
+
+function checkLength(length: number, e: Expr): void {
+  if (length > MAX_SQL_LENGTH)
+    throw new EngineError(
+      'LIMIT',
+      `规则生成的 SQL 超过 ${MAX_SQL_LENGTH} 个字符（嵌套的 at least / min / max / tier 过多），请简化规则`,
+      `the rule's SQL exceeds ${MAX_SQL_LENGTH} characters (too many nested at least / min / max / tier); simplify the rule`,
+      e.loc,
+    );
+}
+
+function sized(f: Frag, e: Expr): Frag {
+  checkLength(f.sql.length, e);
+  return f;
+}
+
 const isNumber = (f: Frag) => f.kind === 'int' || f.kind === 'num';
 /** Integers become numeric before arithmetic: exact, no bigint overflow, no float overloads. */
 const numeric = (f: Frag) => (f.kind === 'int' ? `${f.sql}::numeric` : f.sql);

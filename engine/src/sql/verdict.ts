@@ -18,12 +18,12 @@ export interface TableOptions extends SqlOptions {
 
 /** SQL verdict of a rule: 'eligible' | 'ineligible' | 'undetermined'. */
 export function verdictCase(rule: string): string {
-  return `CASE WHEN ${rule} THEN 'eligible' WHEN NOT ${rule} THEN 'ineligible' ELSE 'undetermined' END`;
+  return `CASE ${rule} WHEN TRUE THEN 'eligible' WHEN FALSE THEN 'ineligible' ELSE 'undetermined' END`;
 }
 
 /** 'T' | 'F' | 'U', as the interpreter's evalBool answers. */
 function triCase(rule: string): string {
-  return `CASE WHEN ${rule} THEN 'T' WHEN NOT ${rule} THEN 'F' ELSE 'U' END`;
+  return `CASE ${rule} WHEN TRUE THEN 'T' WHEN FALSE THEN 'F' ELSE 'U' END`;
 }
 
 /**
@@ -64,7 +64,7 @@ export function itemVerdictSql(item: ItemRuleParts, ctx: SqlContext, opts: Table
   const amount = item.amount && inValidity(item, ctx.day) ? `round(${numericOf(compileInto(item.amount, ctx, p, opts.column).value())}, 2)` : 'NULL';
   const id = quoteIdent(opts.idColumn ?? 'id');
   return {
-    sql: `SELECT ${id} AS id, ${verdictCase(r)} AS verdict, CASE WHEN ${r} THEN ${amount} END::numeric AS amount FROM ${quoteTable(opts.table)}`,
+    sql: `SELECT ${id} AS id, ${verdictCase(r)} AS verdict, CASE ${r} WHEN TRUE THEN ${amount} END::numeric AS amount FROM ${quoteTable(opts.table)}`,
     params: p.values,
   };
 }
