@@ -95,6 +95,12 @@ describe('the demo catalogue', () => {
     expect(problems).toEqual([]);
   });
 
+  it('names, for every 零材料 material, a dictionary field of the item\'s audience', () => {
+    for (const i of items)
+      for (const m of i.materials)
+        if (m.provided_by) expect(dict.fields.get(m.provided_by)?.kinds.includes(i.audience), `${i.id}: ${m.name} ← ${m.provided_by}`).toBe(true);
+  });
+
   it('keeps items of one stacking group for one audience', () => {
     const groups = new Map<string, Set<string>>();
     for (const i of items) if (i.stacking_group) groups.set(i.stacking_group, (groups.get(i.stacking_group) ?? new Set()).add(i.audience));
