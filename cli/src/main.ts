@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerTest } from './commands/test.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerGenerate } from './commands/generate.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kx')
@@ -14,5 +15,6 @@ export async function main(argv: string[]): Promise<void> {
   registerTest(program);
   registerEval(program);
   registerDemo(program);
+  registerGenerate(program);
   await program.parseAsync(argv);
 }

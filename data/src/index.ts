@@ -10,3 +10,8 @@ export * from './codes/id-number.ts';
 export * from './codes/mask.ts';
 export * from './codes/size-class.ts';
 export * from './codes/departments.ts';
+export * from './generate/population.ts';
+export * from './generate/format.ts';
+export { DEFAULT_AS_OF } from './generate/context.ts';
+export * from './generate/catalogue.ts';
+export * from './generate/policy-yaml.ts';
