@@ -32,3 +32,4 @@ export { exportJsonLogic, type JsonLogicExportOptions } from './jsonlogic/export
 export { dictionaryFromData, evaluateImported, type DataDictionary } from './jsonlogic/data.ts';
 export { runJsonLogicConformance, type ConformanceReport, type ConformanceFailure } from './jsonlogic/conformance.ts';
 export { JsonLogicError, DIFFERENCE_CATEGORIES, type DifferenceCategory } from './jsonlogic/errors.ts';
+export * from './columnar/index.ts';
