@@ -10,11 +10,17 @@ import type { Dictionary, FieldType } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
 import { bindRule } from '../params/bind.ts';
 import type { ResolvedParams } from '../params/resolve.ts';
-import { formatDate, parseDate } from '../values/dates.ts';
-import { dec, decToString } from '../values/decimal.ts';
+import { formatDate } from '../values/dates.ts';
+import {
+  asNum, ELEMENT_CAST, FIELD_KIND, isInt64, isNumber, listItems, litText, numeric, sized, typeError, type Frag, type SqlKind,
+} from './fragments.ts';
 import * as fn from './functions.ts';
-import { arrayLiteral, quoteIdent, SqlParams, type SqlCast } from './params.ts';
+import { arrayLiteral, quoteIdent, SqlParams } from './params.ts';
 import { withinSql, zonesOf, type ZoneList } from './regions.ts';
+import { lookupSql, tierSql } from './tables.ts';
+
+export type { SqlKind } from './fragments.ts';
+export { MAX_SQL_LENGTH } from './fragments.ts';
 
 export interface SqlContext {
   dict: Dictionary;
@@ -50,44 +56,7 @@ export const SQL_COLUMN_TYPE: Record<FieldType, string> = {
   set: 'text[]',
 };
 
-/** SQL value kinds: `int` is any integer type (bigint columns, int results of functions). */
-export type SqlKind = 'int' | 'num' | 'bool' | 'date' | 'text' | 'set';
-
-/** A self-delimiting SQL expression; `nullable` false only when it can never be NULL. */
-interface Frag {
-  sql: string;
-  kind: SqlKind;
-  nullable: boolean;
-}
-
-const FIELD_KIND: Record<FieldType, SqlKind> = {
-  int: 'int', dec: 'num', bool: 'bool', date: 'date', enum: 'text', region: 'text', text: 'text', set: 'set',
-};
-const ELEMENT_CAST: Partial<Record<SqlKind, SqlCast>> = {
-  int: 'numeric[]', num: 'numeric[]', date: 'date[]', text: 'text[]', bool: 'boolean[]',
-};
 const CMP_SQL = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
-
-function typeError(zh: string, en: string, e: Expr): never {
-  throw new EngineError('TYPE', `SQL 生成：${zh}`, `SQL generation: ${en}`, e.loc);
-}
-
-/** A literal's PostgreSQL text form, checked so that a bad constant fails here, not in the database. */
-function litText(v: LitValue, e: Expr): string {
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return v;
-  if ('num' in v) return decToString(dec(v.num));
-  if ('date' in v) {
-    if (parseDate(v.date) === undefined) typeError(`无效日期 ${JSON.stringify(v.date)}`, `invalid date ${JSON.stringify(v.date)}`, e);
-    return v.date;
-  }
-  return typeError('列表只能用于 in / contains', 'a list may only follow in / contains', e);
-}
-
-function listItems(e: Expr): LitValue[] {
-  if (e.op === 'lit' && typeof e.value === 'object' && 'list' in e.value) return e.value.list;
-  return typeError('此处需要列表', 'a list is needed here', e);
-}
 
 class SqlCompiler {
   private readonly column: (field: string) => string;
@@ -215,9 +184,9 @@ class SqlCompiler {
         return { sql: `(CASE ${c.sql} WHEN TRUE THEN ${a.sql} WHEN FALSE THEN ${b.sql} END)`, kind: a.kind, nullable: c.nullable || a.nullable || b.nullable };
       }
       case 'tier':
-        return this.tier(e);
+        return tierSql(e, this.value(e.value), this.ctx.params, this.p);
       case 'lookup':
-        return this.lookup(e);
+        return lookupSql(e, this.value(e.value), this.ctx.params, this.p);
       default:
         return this.bool(e);
     }
@@ -302,80 +271,6 @@ class SqlCompiler {
     }
   }
 
-  /** 分档: the first row with min ≤ x < max; no row → 0; unknown x → unknown (not 0). */
-  private tier(e: Extract<Expr, { op: 'tier' }>): Frag {
-    const t = this.ctx.params.get(e.table);
-    if (!t || t.type !== 'tiers') throw new EngineError('PARAM_TYPE', `$${e.table} 不是分档表`, `$${e.table} is not a tiers table`, e.loc);
-    const x = this.value(e.value);
-    const xs = numeric(x);
-    checkLength(xs.length * (2 * t.rows.length + 1), e);
-    const whens = t.rows.map((r) => {
-      const conds: string[] = [];
-      if (r.min) conds.push(`${xs} >= ${this.p.add(decToString(r.min), 'numeric')}`);
-      if (r.max) conds.push(`${xs} < ${this.p.add(decToString(r.max), 'numeric')}`);
-      return `WHEN ${conds.length ? conds.join(' AND ') : 'TRUE'} THEN ${this.p.add(decToString(r.value), 'numeric')}`;
-    });
-    if (x.nullable) whens.unshift(`WHEN ${x.sql} IS NULL THEN NULL`);
-    return { sql: whens.length ? `(CASE ${whens.join(' ')} ELSE 0 END)` : '(0::numeric)', kind: 'num', nullable: x.nullable };
-  }
-
-  /** By code: the map's value, else its default, else 0; unknown x → unknown. */
-  private lookup(e: Extract<Expr, { op: 'lookup' }>): Frag {
-    const t = this.ctx.params.get(e.table);
-    if (!t || t.type !== 'map') throw new EngineError('PARAM_TYPE', `$${e.table} 不是对照表`, `$${e.table} is not a map`, e.loc);
-    const x = this.value(e.value);
-    const key = keyText(x);
-    checkLength(key.length * (t.entries.size + 1), e);
-    const whens = [...t.entries].map(([k, v]) => `WHEN ${key} = ${this.p.add(k, 'text')} THEN ${this.p.add(decToString(v), 'numeric')}`);
-    if (x.nullable) whens.unshift(`WHEN ${x.sql} IS NULL THEN NULL`);
-    const dflt = t.default ? this.p.add(decToString(t.default), 'numeric') : '0';
-    return { sql: whens.length ? `(CASE ${whens.join(' ')} ELSE ${dflt} END)` : `(${dflt}::numeric)`, kind: 'num', nullable: x.nullable };
-  }
-}
-
-const INT64_MAX = 2n ** 63n - 1n;
-const isInt64 = (t: string) => /^-?\d{1,19}$/.test(t) && BigInt(t) <= INT64_MAX && BigInt(t) >= -INT64_MAX - 1n;
-/**
- * Some constructs spell an operand more than once (at least, min/max and between guards,
- * tier rows, date parts), so nesting them multiplies the text; a hostile rule within the
- * language's limits could ask for gigabytes. Past this size compilation stops with LIMIT.
- */
-export const MAX_SQL_LENGTH = 4_000_000;
-
-function checkLength(length: number, e: Expr): void {
-  if (length > MAX_SQL_LENGTH)
-    throw new EngineError(
-      'LIMIT',
-      `规则生成的 SQL 超过 ${MAX_SQL_LENGTH} 个字符（嵌套的 at least / min / max / tier 过多），请简化规则`,
-      `the rule's SQL exceeds ${MAX_SQL_LENGTH} characters (too many nested at least / min / max / tier); simplify the rule`,
-      e.loc,
-    );
-}
-
-function sized(f: Frag, e: Expr): Frag {
-  checkLength(f.sql.length, e);
-  return f;
-}
-
-const isNumber = (f: Frag) => f.kind === 'int' || f.kind === 'num';
-/** Integers become numeric before arithmetic: exact, no bigint overflow, no float overloads. */
-const numeric = (f: Frag) => (f.kind === 'int' ? `${f.sql}::numeric` : f.sql);
-const asNum = (f: Frag): Frag => ({ ...f, sql: numeric(f), kind: 'num' });
-
-/** A value as the interpreter spells it when it looks up a map key (String(value)). */
-function keyText(x: Frag): string {
-  switch (x.kind) {
-    case 'text':
-      return x.sql;
-    case 'num':
-      return `trim_scale(${x.sql})::text`;
-    case 'date':
-      return `(${x.sql} - DATE '1970-01-01')::text`;
-    case 'set':
-      return `array_to_string(${x.sql}, ',')`;
-    default:
-      return `${x.sql}::text`;
-  }
 }
 
 /** Compiles with a shared parameter list: the building block of batch queries. */

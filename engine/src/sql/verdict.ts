@@ -8,6 +8,7 @@ import type { PolicyItem } from '../policy/types.ts';
 import type { Dec } from '../values/decimal.ts';
 import { dec } from '../values/decimal.ts';
 import { compileInto, type SqlContext, type SqlFragment, type SqlOptions } from './compile.ts';
+import { numeric } from './fragments.ts';
 import { quoteIdent, quoteTable, SqlParams, type TableName } from './params.ts';
 
 export interface TableOptions extends SqlOptions {
@@ -61,15 +62,13 @@ function itemRule(item: ItemRuleParts, day: number): Expr {
 export function itemVerdictSql(item: ItemRuleParts, ctx: SqlContext, opts: TableOptions): SqlFragment {
   const p = new SqlParams(opts.paramOffset ?? 0);
   const r = compileInto(itemRule(item, ctx.day), ctx, p, opts.column).bool();
-  const amount = item.amount && inValidity(item, ctx.day) ? `round(${numericOf(compileInto(item.amount, ctx, p, opts.column).value())}, 2)` : 'NULL';
+  const amount = item.amount && inValidity(item, ctx.day) ? `round(${numeric(compileInto(item.amount, ctx, p, opts.column).value())}, 2)` : 'NULL';
   const id = quoteIdent(opts.idColumn ?? 'id');
   return {
     sql: `SELECT ${id} AS id, ${verdictCase(r)} AS verdict, CASE ${r} WHEN TRUE THEN ${amount} END::numeric AS amount FROM ${quoteTable(opts.table)}`,
     params: p.values,
   };
 }
-
-const numericOf = (v: { sql: string; kind: string }) => (v.kind === 'int' ? `${v.sql}::numeric` : v.sql);
 
 /** How many entities fall under each verdict of an item on ctx.day. Rows: { verdict, n }. */
 export function itemVerdictCountSql(item: ItemRuleParts, ctx: SqlContext, opts: TableOptions): SqlFragment {
