@@ -29,6 +29,8 @@ export interface CatalogueOptions {
 export interface GeneratedCatalogue {
   documents: PolicyDocument[];
   items: PolicyItem[];
+  /** Generated item id → id of the template item it was grown from. */
+  templateOf: Map<string, string>;
 }
 
 /** Items per mode for a catalogue of n items, in the seeds' proportions (exact at 2,728). */
@@ -108,6 +110,7 @@ export function generateCatalogue(templates: { documents: PolicyDocument[] }, op
   const numbers = new Map<string, number>();
   const documents: PolicyDocument[] = [];
   const templateMode: Mode[] = [];
+  const templateOf = new Map<string, string>();
   plan.forEach((p, d) => {
     const years = YEAR_SHIFT.draw(rng);
     const factor = rng.chance(0.5) ? rng.range(0.8, 0.95) : rng.range(1.05, 1.2);
@@ -115,7 +118,9 @@ export function generateCatalogue(templates: { documents: PolicyDocument[] }, op
     const prefix = DEPARTMENT_PREFIX[p.place.code];
     const items = p.items.map((t, k) => {
       templateMode.push(t.mode);
-      return varyItem(t, { id: `${prefix}-${stripPlace(t.id)}-${serial}-${k + 1}`, documentId: '', place: p.place, years, factor, dict, rng });
+      const id = `${prefix}-${stripPlace(t.id)}-${serial}-${k + 1}`;
+      templateOf.set(id, t.id);
+      return varyItem(t, { id, documentId: '', place: p.place, years, factor, dict, rng });
     });
     const issuers = [...new Set(p.doc.issuers.map((c) => mapDepartment(c, p.place)))];
     const year = Number(p.doc.published_on.slice(0, 4)) + years;
@@ -146,7 +151,7 @@ export function generateCatalogue(templates: { documents: PolicyDocument[] }, op
   const items = documents.flatMap((d) => d.items);
   assignModes(items, templateMode, modeCounts(n), rng);
   coverDepartments(documents);
-  return { documents, items };
+  return { documents, items, templateOf };
 }
 
 /** Exactly the seeds' numbers of 免申即享 and offline items, preferring items whose template is run that way. */
@@ -280,7 +285,7 @@ export interface CatalogueCounts {
   departments: number;
 }
 
-export function catalogueCounts(cat: GeneratedCatalogue): CatalogueCounts {
+export function catalogueCounts(cat: Pick<GeneratedCatalogue, 'documents' | 'items'>): CatalogueCounts {
   const by = (m: Mode) => cat.items.filter((i) => i.mode === m).length;
   const departments = new Set(cat.documents.flatMap((d) => [...d.issuers, ...d.items.map((i) => i.department)]));
   return { documents: cat.documents.length, items: cat.items.length, auto_grant: by('auto'), online: by('online'), offline: by('offline'), departments: departments.size };
