@@ -48,6 +48,7 @@ export function createRegionTree(input: RegionTreeInput): RegionTree {
   return {
     contains,
     name: (code) => input.names[code] ?? zones.get(code)?.name,
+    zones: () => [...zones.values()],
     isValid: (code) =>
       zones.has(code) || code in input.names || /^\d{2}(\d{2}){0,2}$/.test(code) || /^\d{9}(\d{3})?$/.test(code),
   };

@@ -59,6 +59,8 @@ export interface RegionTree {
   name(code: string): string | undefined;
   /** Is this a code rules may refer to? */
   isValid(code: string): boolean;
+  /** Functional zones (platform-internal regions defined by member codes). */
+  zones(): readonly { code: string; name: string; members: string[] }[];
 }
 
 export interface Dictionary {
