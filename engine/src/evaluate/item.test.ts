@@ -11,7 +11,7 @@ import { validateItem } from '../policy/validate.ts';
 
 const day = parseDate('2025-06-01')!;
 
-function item(over: Partial<PolicyItem> & { rule: string; amount?: string }): PolicyItem {
+function item(over: Omit<Partial<PolicyItem>, 'amount'> & { rule: string; amount?: string }): PolicyItem {
   const { rule, amount, ...rest } = over;
   return {
     id: 'test-item', version: 1, title: '测试事项', document_id: 'doc', department: 'lc-rsj', region_scope: ['371500'],
