@@ -225,8 +225,13 @@ describe('generated text', () => {
     expect(() => compileRuleToSql(nestedAtLeast, CTX)).toThrow(/SQL 超过 .* \/ the rule's SQL exceeds/);
   });
 
-  it('refuses unknown fields and within without the zone list, with a bilingual message', () => {
+  it('refuses unknown fields with a bilingual message', () => {
     expect(() => compileRuleToSql(parseExpr('nope > 1'), CTX)).toThrow(/未知字段 "nope" \/ unknown field "nope"/);
-    expect(() => compileRuleToSql(parseExpr('region within ["3715"]'), { ...CTX, zones: undefined })).toThrow(/zones/);
+  });
+
+  it('takes the functional zones from the region tree when the context gives none', () => {
+    const { sql, params } = compileRuleToSql(parseExpr('region within ["LC-JKQ"]'), { ...CTX, zones: undefined });
+    expect(sql).toContain('region');
+    expect(params.join(' ')).toContain('371502008');
   });
 });

@@ -6,26 +6,13 @@
 // ancestor is asked of the tree directly, so both evaluators agree on every code.
 import type { Dictionary } from '../dictionary/types.ts';
 import { regionPrefix, type ZoneDef } from '../dictionary/dictionary.ts';
-import { EngineError } from '../errors.ts';
 import { arrayLiteral as arrayText, type SqlParams } from './params.ts';
 
-/** The region tree's zones. RegionTree does not list them, so they are passed alongside. */
+/** The zones a rule's `within` is generated against: the context's, else the tree's own. */
 export type ZoneList = readonly Pick<ZoneDef, 'code' | 'members'>[];
 
-/** A tree that lists its zones (duck-typed: createRegionTree may grow `zones()`). */
-interface ZoneListing {
-  zones(): ZoneList;
-}
-
 export function zonesOf(dict: Dictionary, given: ZoneList | undefined): ZoneList {
-  if (given) return given;
-  const tree = dict.regions as Partial<ZoneListing>;
-  if (typeof tree.zones === 'function') return tree.zones();
-  throw new EngineError(
-    'TYPE',
-    '生成 within 的 SQL 需要功能区及其成员列表：请在上下文中传入 zones（没有功能区时传入 []）',
-    'SQL for "within" needs the functional zones and their members: pass `zones` in the context ([] when there are none)',
-  );
+  return given ?? dict.regions.zones();
 }
 
 /**
