@@ -58,6 +58,14 @@ async function writePopulation(opts: PopulationOpts): Promise<void> {
   const from = opts.from ?? 0;
   const to = Math.min(opts.to ?? pop.size, pop.size);
   const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+  const failed = new Promise<never>((_, reject) =>
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      // A reader that stops early (`| head`) is not an error of ours.
+      if (e.code === 'EPIPE') process.exit(0);
+      reject(new Error(`无法写入 ${opts.out ?? '标准输出'}：${e.message} / cannot write ${opts.out ?? 'stdout'}: ${e.message}`));
+    }),
+  );
+  failed.catch(() => {});
   const columns = csvColumns(liaochengDictionary());
   const line = opts.format === 'csv' ? (p: Profile) => csvLine(columns, p) : ndjsonLine;
   let buf = opts.format === 'csv' && from === 0 ? csvHeader(columns) : '';
@@ -66,7 +74,7 @@ async function writePopulation(opts: PopulationOpts): Promise<void> {
   for (let k = from; k < to; k++) {
     buf += line(pop.profile(k));
     if (buf.length >= 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain');
+      if (!out.write(buf)) await Promise.race([once(out, 'drain'), failed]);
       buf = '';
       bar.tick(k + 1 - from);
     }
@@ -76,7 +84,7 @@ async function writePopulation(opts: PopulationOpts): Promise<void> {
   bar.stop();
   if (opts.out) {
     out.end();
-    await once(out, 'finish');
+    await Promise.race([once(out, 'finish'), failed]);
   }
 }
 
