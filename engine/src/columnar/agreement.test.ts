@@ -4,7 +4,7 @@
 // several blocks and end mid-word.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evalBool, type Expr, type Facts } from '../index.ts';
+import { evalBool, type CmpOp, type Expr, type Facts } from '../index.ts';
 import { arbDay, arbFacts, arbRule } from '../../test/arbitraries.ts';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { columnarVerdicts } from './evaluate.ts';
@@ -13,6 +13,20 @@ import { compileRules } from './plan.ts';
 import { buildPopulation } from './population.ts';
 
 const VERDICT = { T: 'eligible', F: 'ineligible', U: 'undetermined' } as const;
+
+// `if` inside conditions and values: lifted into bitset logic, except under `is known`.
+const num = fc.integer({ min: -2, max: 120 }).map((x): Expr => ({ op: 'lit', value: { num: String(x) } }));
+const field = fc.constantFrom('employees', 'revenue', 'layoff_rate', 'ui_paid_months').map((name): Expr => ({ op: 'field', name }));
+const cmpOp = fc.constantFrom<CmpOp>('=', '!=', '<', '<=', '>', '>=');
+const ifValue = fc.tuple(arbRule, fc.oneof(num, field), fc.oneof(num, field)).map(([cond, then, els]): Expr => ({ op: 'if', cond, then, else: els }));
+const arbIfRule: fc.Arbitrary<Expr> = fc.oneof(
+  fc.tuple(cmpOp, field, ifValue).map(([c, left, right]): Expr => ({ op: 'cmp', cmp: c, left, right })),
+  fc.tuple(cmpOp, field, field, ifValue).map(([c, a, b, v]): Expr => ({ op: 'cmp', cmp: c, left: a, right: { op: 'arith', arith: '*', left: b, right: v } })),
+  fc.tuple(field, ifValue, ifValue).map(([value, low, high]): Expr => ({ op: 'between', value, low, high })),
+  fc.tuple(arbRule, arbRule, arbRule).map(([cond, then, els]): Expr => ({ op: 'if', cond, then, else: els })),
+  fc.tuple(ifValue, fc.boolean()).map(([value, negate]): Expr => ({ op: 'known', value, negate })),
+  fc.tuple(arbRule, cmpOp, field, ifValue).map(([r, c, left, right]): Expr => ({ op: 'not', arg: { op: 'and', args: [r, { op: 'cmp', cmp: c, left, right }] } })),
+);
 
 function check(rules: Expr[], population: Facts[], day: number, blockWords: number, sorted: boolean): void {
   const plan = compileRules(TEST_DICT, rules.map((rule, i) => ({ id: `r${i}`, rule })), day);
@@ -33,6 +47,15 @@ describe('columnar evaluator agrees with the interpreter', () => {
     fc.assert(
       fc.property(arbRule, fc.array(arbFacts, { minLength: 1, maxLength: 6 }), arbDay, (rule, pop, day) => check([rule], pop, day, 1, false)),
       { numRuns: 1200 },
+    );
+  });
+
+  it('rules with `if` in their conditions and values', () => {
+    fc.assert(
+      fc.property(fc.array(arbIfRule, { minLength: 1, maxLength: 4 }), fc.array(arbFacts, { minLength: 1, maxLength: 40 }), arbDay, (rules, pop, day) =>
+        check(rules, pop, day, 1, false),
+      ),
+      { numRuns: 600 },
     );
   });
 

@@ -9,10 +9,9 @@
 // touches only that county's words. Leaves and shared subtrees are computed lazily,
 // once per block; all buffers are allocated up front.
 import type { BoundProgram, LeafOp } from './bind.ts';
-import { dictionaryView, ExactLeaf } from './exact-leaf.ts';
-import { bucketCodes, bucketNumbers, transposeSets } from './passes.ts';
+import { BlockLeaves } from './leaf-bits.ts';
 import type { PlanNode } from './plan.ts';
-import type { DateColumn, DictColumn, NumColumn, PopulationData, SetColumn } from './population.ts';
+import type { PopulationData } from './population.ts';
 import type { ColumnarSink } from './sinks.ts';
 import { ENTITY_KIND_FIELD } from '../dictionary/types.ts';
 
@@ -28,9 +27,11 @@ export class BlockEvaluator {
   private readonly size: number;
   private readonly nodes: PlanNode[];
   private readonly ops: LeafOp[];
+  private readonly mem: Int32Array; // slot s: T at 2·s·W, F at (2·s + 1)·W
   private readonly slotT: Int32Array[] = [];
   private readonly slotF: Int32Array[] = [];
-  private readonly leafStamp: Int32Array;
+  private readonly cheap: Int32Array; // per node: how many of its ordered children are leaves or cached
+  private readonly offs: Int32Array[]; // per depth: offsets of the cheap children being fused
   private readonly lo: Int32Array; // support per slot
   private readonly hi: Int32Array;
   private readonly nodeSlot: Int32Array; // shared node → slot, else -1
@@ -38,14 +39,7 @@ export class BlockEvaluator {
   private readonly scratch0: number; // first scratch slot; depth d uses scratch0 + d
   private readonly order: Int32Array[]; // children of and/or/atleast, cheap first
   private readonly planes: (Int32Array | null)[];
-  private readonly exact: (ExactLeaf | null)[];
-  private readonly done: (Int32Array | null)[]; // exact leaves: entities computed in this block
-  private readonly ge: Int32Array[];
-  private readonly geStamp: Int32Array;
-  private readonly bk: Int32Array[];
-  private readonly bkStamp: Int32Array;
-  private readonly st: Int32Array[];
-  private readonly stStamp: Int32Array;
+  private readonly leaves: BlockLeaves;
   private readonly outT: Int32Array;
   private readonly outU: Int32Array;
   private epoch = 0;
@@ -71,7 +65,7 @@ export class BlockEvaluator {
     plan.nodes.forEach((_, i) => plan.shared[i] && (this.nodeSlot[i] = slots++));
     this.scratch0 = slots;
     slots += this.height() + 2;
-    const mem = new Int32Array(slots * 2 * W);
+    const mem = (this.mem = new Int32Array(slots * 2 * W));
     for (let s = 0; s < slots; s++) {
       this.slotT.push(mem.subarray(2 * s * W, (2 * s + 1) * W));
       this.slotF.push(mem.subarray((2 * s + 1) * W, (2 * s + 2) * W));
@@ -81,19 +75,13 @@ export class BlockEvaluator {
     this.slotF[c + CONST_F].fill(-1);
     this.lo = new Int32Array(slots);
     this.hi = new Int32Array(slots);
-    this.leafStamp = new Int32Array(nLeaves);
     this.nodeStamp = new Int32Array(plan.nodes.length);
     this.order = plan.nodes.map((n) => (n.op === 'leaf' || n.op === 'const' ? new Int32Array(0) : Int32Array.from([...n.args].sort((a, b) => this.rank(a) - this.rank(b)))));
+    this.cheap = Int32Array.from(this.order, (kids) => kids.filter((k) => this.rank(k) <= 6).length);
+    const widest = this.order.reduce((m, k) => Math.max(m, k.length), 0);
+    this.offs = Array.from({ length: this.height() + 2 }, () => new Int32Array(widest));
     this.planes = plan.nodes.map((n) => (n.op === 'atleast' ? new Int32Array(2 * (32 - Math.clz32(n.args.length)) * W) : null));
-    const view = plan.leaves.some((l) => l.kind === 'exact') ? dictionaryView(prog) : undefined;
-    this.exact = plan.leaves.map((l) => (l.kind === 'exact' ? new ExactLeaf(l, prog, pop, view) : null));
-    this.done = plan.leaves.map((l) => (l.kind === 'exact' ? new Int32Array(W) : null));
-    this.ge = prog.nums.map((n) => new Int32Array((n.m + 2) * W));
-    this.geStamp = new Int32Array(prog.nums.length);
-    this.bk = prog.dicts.map((d) => new Int32Array(d.buckets * W));
-    this.bkStamp = new Int32Array(prog.dicts.length);
-    this.st = prog.sets.map((s) => new Int32Array(Math.max(1, s.slots) * W));
-    this.stStamp = new Int32Array(prog.sets.length);
+    this.leaves = new BlockLeaves(prog, pop, W, this.slotT, this.slotF, this.lo, this.hi);
     this.outT = new Int32Array(W);
     this.outU = new Int32Array(W);
   }
@@ -122,6 +110,7 @@ export class BlockEvaluator {
     this.epoch++;
     this.base = b * 32 * W;
     const words = (this.words = Math.min(W, (this.size - this.base + 31) >>> 5));
+    this.leaves.begin(this.base, words);
     const c = this.prog.plan.leaves.length;
     this.lo[c + CONST_F] = this.hi[c + CONST_F] = 0;
     this.lo[c + CONST_T] = this.lo[c + CONST_U] = 0;
@@ -153,7 +142,7 @@ export class BlockEvaluator {
     let s: number;
     if (n.op === 'leaf') {
       s = n.leaf;
-      this.leaf(s, lo, hi, dead);
+      this.leaves.ensure(s, lo, hi, dead);
     } else if (n.op === 'const') {
       s = this.prog.plan.leaves.length + (n.value === 'T' ? CONST_T : n.value === 'F' ? CONST_F : CONST_U);
     } else if ((s = this.nodeSlot[id]) >= 0) {
@@ -175,9 +164,39 @@ export class BlockEvaluator {
     const F = this.slotF[out];
     const kids = this.order[id];
     if (n.op === 'and') {
+      // Leaves and cached subtrees first: supports intersected before any word is read,
+      // then one fused pass over the words where all of them may still hold.
+      const mem = this.mem;
+      const W = this.W;
+      const offs = this.offs[depth];
+      const nCheap = this.cheap[id];
       let a = lo;
       let b = hi;
-      for (let k = 0; k < kids.length && a < b; k++) {
+      for (let k = 0; k < nCheap && a < b; k++) {
+        const s = this.evalNode(kids[k], a, b, dead, depth + 1);
+        if (this.sLo > a) a = this.sLo;
+        if (this.sHi < b) b = this.sHi;
+        offs[k] = 2 * s * W;
+      }
+      if (nCheap > 0 && a < b) {
+        const ot = 2 * out * W;
+        const of = ot + W;
+        for (let w = a; w < b; w++) {
+          let t = -1;
+          let f = 0;
+          for (let k = 0; k < nCheap; k++) {
+            const o = offs[k] + w;
+            t &= mem[o];
+            f |= mem[o + W];
+          }
+          mem[ot + w] = t;
+          mem[of + w] = f;
+        }
+        while (a < b && F[a] === -1) a++;
+        while (b > a && F[b - 1] === -1) b--;
+      }
+      // Then subtrees and exact leaves, asked only about entities not yet false.
+      for (let k = nCheap; k < kids.length && a < b; k++) {
         const s = this.evalNode(kids[k], a, b, k === 0 ? dead : F, depth + 1);
         const ca = this.sLo > a ? this.sLo : a;
         const cb = this.sHi < b ? this.sHi : b;
@@ -276,126 +295,5 @@ export class BlockEvaluator {
     }
     this.lo[out] = lo;
     this.hi[out] = hi;
-  }
-
-  private leaf(i: number, lo: number, hi: number, dead: Int32Array | null): void {
-    const op = this.ops[i];
-    if (op.kind === 'exact') return this.exactLeaf(i, op.negate, lo, hi, dead);
-    if (this.leafStamp[i] === this.epoch) return;
-    this.leafStamp[i] = this.epoch;
-    const T = this.slotT[i];
-    const F = this.slotF[i];
-    const words = this.words;
-    const off = this.base >>> 5;
-    const W = this.W;
-    if (op.kind === 'num') {
-      const col = this.pop.columns[op.field] as NumColumn | DateColumn;
-      const unk = col.unknown;
-      const ge = this.ge[op.col];
-      if (this.geStamp[op.col] !== this.epoch) {
-        this.geStamp[op.col] = this.epoch;
-        bucketNumbers(this.prog.nums[op.col], col, ge, W, this.base, words, this.size);
-      }
-      const p = op.pairs;
-      if (p.length === 2) {
-        const a = p[0] * W;
-        const b = p[1] * W;
-        for (let w = 0; w < words; w++) {
-          const m = ge[a + w] & ~ge[b + w];
-          const k = ~unk[off + w];
-          T[w] = m & k;
-          F[w] = ~m & k;
-        }
-      } else {
-        for (let w = 0; w < words; w++) {
-          let m = 0;
-          for (let r = 0; r < p.length; r += 2) m |= ge[p[r] * W + w] & ~ge[p[r + 1] * W + w];
-          const k = ~unk[off + w];
-          T[w] = m & k;
-          F[w] = ~m & k;
-        }
-      }
-    } else if (op.kind === 'dict') {
-      const col = this.pop.columns[op.field] as DictColumn;
-      const unk = col.unknown;
-      const bk = this.bk[op.col];
-      if (this.bkStamp[op.col] !== this.epoch) {
-        this.bkStamp[op.col] = this.epoch;
-        bucketCodes(this.prog.dicts[op.col], col, bk, W, this.base, words, this.size);
-      }
-      const bs = op.buckets;
-      const flip = op.complement !== op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        let m = 0;
-        for (let r = 0; r < bs.length; r++) m |= bk[bs[r] * W + w];
-        m ^= flip;
-        const k = ~unk[off + w];
-        T[w] = m & k;
-        F[w] = ~m & k;
-      }
-    } else if (op.kind === 'set') {
-      const col = this.pop.columns[op.field] as SetColumn;
-      const unk = col.unknown;
-      const st = this.st[op.col];
-      if (this.stStamp[op.col] !== this.epoch) {
-        this.stStamp[op.col] = this.epoch;
-        transposeSets(this.prog.sets[op.col], col, st, W, this.base, words, this.size);
-      }
-      const ss = op.slots;
-      const all = op.mode === 'all';
-      const flip = (op.mode === 'none') !== op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        let m = all ? (op.impossible ? 0 : -1) : 0;
-        if (all) for (let r = 0; r < ss.length; r++) m &= st[ss[r] * W + w];
-        else for (let r = 0; r < ss.length; r++) m |= st[ss[r] * W + w];
-        m ^= flip;
-        const k = ~unk[off + w];
-        T[w] = m & k;
-        F[w] = ~m & k;
-      }
-    } else {
-      const unk = this.pop.columns[op.field].unknown;
-      const flip = op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        const k = ~unk[off + w] ^ flip;
-        T[w] = k;
-        F[w] = ~k;
-      }
-    }
-    let a = 0;
-    let b = words;
-    while (a < b && F[a] === -1) a++;
-    while (b > a && F[b - 1] === -1) b--;
-    this.lo[i] = a;
-    this.hi[i] = b;
-  }
-
-  /** Entity by entity, only where the caller still needs a value (not in `dead`). */
-  private exactLeaf(i: number, negate: boolean, lo: number, hi: number, dead: Int32Array | null): void {
-    const done = this.done[i]!;
-    const T = this.slotT[i];
-    const F = this.slotF[i];
-    if (this.leafStamp[i] !== this.epoch) {
-      this.leafStamp[i] = this.epoch;
-      done.fill(0);
-      T.fill(0);
-      F.fill(0);
-      this.lo[i] = 0;
-      this.hi[i] = this.words;
-    }
-    const ex = this.exact[i]!;
-    for (let w = lo; w < hi; w++) {
-      const row0 = this.base + (w << 5);
-      const valid = row0 + 32 <= this.size ? -1 : (1 << (this.size - row0)) - 1;
-      let need = ~done[w] & (dead === null ? -1 : ~dead[w]) & valid;
-      done[w] |= need;
-      while (need !== 0) {
-        const low = need & -need;
-        need ^= low;
-        const v = ex.at(row0 + 31 - Math.clz32(low));
-        if (v === (negate ? 'F' : 'T')) T[w] |= low;
-        else if (v !== 'U') F[w] |= low;
-      }
-    }
   }
 }

@@ -65,7 +65,7 @@ export function dictionaryView(prog: BoundProgram): Dictionary {
     fields,
     enums: new Map(),
     sources: new Map(),
-    regions: { contains: (a, c) => a === c || pairs.has(`${a}\u0000${c}`), name: () => undefined, isValid: () => true },
+    regions: { contains: (a, c) => a === c || pairs.has(`${a}\u0000${c}`), name: () => undefined, isValid: () => true, zones: () => [] },
   };
 }
 

@@ -64,9 +64,15 @@ export class ColumnarPool {
   private slots: Slot[] = [];
   private constructor(readonly threads: number) {}
 
+  /**
+   * Starts the workers at once, so that they load (a few hundred ms under tsx) while the
+   * caller builds its snapshot and plan. Idle workers do not keep the process alive.
+   */
   static async create(threads?: number): Promise<ColumnarPool> {
     const os = await import('node:os');
-    return new ColumnarPool(Math.max(1, threads ?? os.availableParallelism()));
+    const pool = new ColumnarPool(Math.max(1, threads ?? os.availableParallelism()));
+    if (pool.threads > 1) await pool.start();
+    return pool;
   }
 
   private async start(): Promise<void> {

@@ -2,18 +2,18 @@
 // item's effective rule (entity_kind = audience and region within scope and eligibility)
 // is bound to the day, constants are folded, `not` is pushed down to the leaves (Kleene
 // logic keeps De Morgan), and equal leaves and equal subtrees are stored once.
-import type { Expr, LitValue } from '../ast/ast.ts';
+import type { Expr } from '../ast/ast.ts';
 import { fieldsOf } from '../ast/ast.ts';
 import type { Dictionary, FieldType } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
-import { evalBool, evalValue, type EvalContext, type RV, type Tri } from '../evaluate/interpret.ts';
+import { evalBool, type EvalContext, type Tri } from '../evaluate/interpret.ts';
 import { effectiveRule, inValidity } from '../evaluate/item.ts';
 import { bindRule } from '../params/bind.ts';
 import { resolveParams, type ResolvedParams } from '../params/resolve.ts';
 import type { PolicyItem } from '../policy/types.ts';
-import { formatDate } from '../values/dates.ts';
 import { decToString } from '../values/decimal.ts';
 import { leafKey, leafOf, negateLeaf, type Leaf, type TableData } from './leaves.ts';
+import { fold, splitIf } from './rewrite.ts';
 
 export type PlanNode =
   | { op: 'leaf'; leaf: number }
@@ -72,44 +72,8 @@ function tableData(params: ResolvedParams, name: string): TableData {
   throw new EngineError('PARAM_TYPE', `参数 $${name} 不是分档表或对照表`, `parameter $${name} is not a tiers or map table`);
 }
 
-function toLit(v: RV | undefined): LitValue | undefined {
-  if (!v) return undefined;
-  switch (v.t) {
-    case 'num':
-      return { num: decToString(v.v) };
-    case 'date':
-      return { date: formatDate(v.v) };
-    case 'bool':
-    case 'str':
-      return v.v;
-    case 'set':
-      return { list: [...v.v] };
-    case 'list': {
-      const items = v.v.map(toLit);
-      return items.some((x) => x === undefined) ? undefined : { list: items as LitValue[] };
-    }
-  }
-}
-
-function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
-    if (k === 'loc') continue;
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'op' in v[0]) out[k] = (v as Expr[]).map(f);
-    else if (v && typeof v === 'object' && 'op' in (v as object)) out[k] = f(v as Expr);
-    else out[k] = v;
-  }
-  return out as Expr;
-}
-
-/** Replaces every field-free subexpression by its value (when it has one). */
-function fold(e: Expr, ctx: EvalContext): Expr {
-  if (e.op === 'lit' || e.op === 'field') return e;
-  const c = mapChildren(e, (x) => fold(x, ctx));
-  if (fieldsOf(c).length) return c;
-  const lit = toLit(evalValue(c, {}, ctx));
-  return lit === undefined ? c : { op: 'lit', value: lit };
-}
+/** `if`s lifted per condition; past this the condition is evaluated entity by entity. */
+const MAX_IF_LIFTS = 6;
 
 export class PlanBuilder {
   private readonly nodes: PlanNode[] = [];
@@ -171,15 +135,15 @@ export class PlanBuilder {
     return this.intern({ op: 'atleast', n, args: args.sort((a, b) => a - b) });
   }
 
-  private build(e: Expr, neg: boolean, ctx: EvalContext): number {
+  private build(e: Expr, neg: boolean, ctx: EvalContext, lifts = 0): number {
     switch (e.op) {
       case 'and':
       case 'or':
-        return this.junction((e.op === 'and') !== neg ? 'and' : 'or', e.args.map((a) => this.build(a, neg, ctx)));
+        return this.junction((e.op === 'and') !== neg ? 'and' : 'or', e.args.map((a) => this.build(a, neg, ctx, lifts)));
       case 'not':
-        return this.build(e.arg, !neg, ctx);
+        return this.build(e.arg, !neg, ctx, lifts);
       case 'atleast': {
-        const args = e.args.map((a) => this.build(a, neg, ctx));
+        const args = e.args.map((a) => this.build(a, neg, ctx, lifts));
         return this.atleast(neg ? args.length - e.n + 1 : e.n, args);
       }
     }
@@ -187,6 +151,8 @@ export class PlanBuilder {
       const t = evalBool(e, {}, ctx);
       return this.intern({ op: 'const', value: neg ? (t === 'T' ? 'F' : t === 'F' ? 'T' : 'U') : t });
     }
+    const split = lifts >= MAX_IF_LIFTS ? undefined : e.op === 'if' ? ([e.cond, e.then, e.else] as const) : splitIf(e);
+    if (split) return this.choice(split[0], split[1], split[2], neg, ctx, lifts + 1);
     this.leavesTotal++;
     let leaf = leafOf(e, this.dict, this.day, (name) => tableData(ctx.params, name));
     if (neg) leaf = negateLeaf(leaf);
@@ -197,6 +163,20 @@ export class PlanBuilder {
       this.leafIds.set(key, li);
     }
     return this.intern({ op: 'leaf', leaf: li });
+  }
+
+  /**
+   * if c then A else B, as bitset logic: (c and A) or (not c and B) or (c and not c).
+   * The last term is U exactly when c is, so an unknown c gives U, never F.
+   */
+  private choice(c: Expr, a: Expr, b: Expr, neg: boolean, ctx: EvalContext, lifts: number): number {
+    const yes = this.build(c, false, ctx, lifts);
+    const no = this.build(c, true, ctx, lifts);
+    return this.junction('or', [
+      this.junction('and', [yes, this.build(a, neg, ctx, lifts)]),
+      this.junction('and', [no, this.build(b, neg, ctx, lifts)]),
+      this.junction('and', [yes, no]),
+    ]);
   }
 
   /** Adds a rule (the effective rule, with $params and today still in it). */
