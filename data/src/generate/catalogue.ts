@@ -116,14 +116,14 @@ export function generateCatalogue(templates: { documents: PolicyDocument[] }, op
     const factor = rng.chance(0.5) ? rng.range(0.8, 0.95) : rng.range(1.05, 1.2);
     const serial = String(d + 1).padStart(4, '0');
     const prefix = DEPARTMENT_PREFIX[p.place.code];
+    const year = Number(p.doc.published_on.slice(0, 4)) + years;
     const items = p.items.map((t, k) => {
       templateMode.push(t.mode);
       const id = `${prefix}-${stripPlace(t.id)}-${serial}-${k + 1}`;
       templateOf.set(id, t.id);
-      return varyItem(t, { id, documentId: '', place: p.place, years, factor, dict, rng });
+      return varyItem(t, { id, year, documentId: '', place: p.place, years, factor, dict, rng });
     });
     const issuers = [...new Set(p.doc.issuers.map((c) => mapDepartment(c, p.place)))];
-    const year = Number(p.doc.published_on.slice(0, 4)) + years;
     const main = departmentByCode(issuers[0]);
     const word = (main?.short ?? '').replace(/(局|委员会|委)$/, '');
     const key = `${p.place.code}|${word}|${year}`;
@@ -134,7 +134,8 @@ export function generateCatalogue(templates: { documents: PolicyDocument[] }, op
     for (const it of items) it.document_id = id;
     documents.push({
       id,
-      title: retitle(shiftYearsInText(p.doc.title, years), p.place, true),
+      // The city's own later versions are told apart by the year of the revision.
+      title: retitle(shiftYearsInText(p.doc.title, years), p.place, true) + (p.place.code === CITY ? `（${year}年修订）` : ''),
       number: `${p.place.abbr}${word}发〔${year}〕${no}号`,
       issuers,
       published_on: formatDate(published),
@@ -199,6 +200,8 @@ function stripPlace(id: string): string {
 
 interface VaryContext {
   id: string;
+  /** Year of the generated document. */
+  year: number;
   documentId: string;
   place: Place;
   years: number;
@@ -220,7 +223,7 @@ function varyItem(t: PolicyItem, g: VaryContext): PolicyItem {
     ...rest,
     id: g.id,
     version: 1,
-    title: retitle(shiftYearsInText(t.title, g.years), g.place, true),
+    title: retitle(shiftYearsInText(t.title, g.years), g.place, true) + (g.place.code === CITY ? `（${g.year}年版）` : ''),
     document_id: g.documentId,
     department: mapDepartment(t.department, g.place),
     region_scope: [g.place.code],
