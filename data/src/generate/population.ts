@@ -2,6 +2,7 @@
 // of (seed, as-of date, k) — nothing depends on other profiles or on how many were asked
 // for — so a run can be split across workers by index range and every part is the same
 // bytes as in a single run. Used by `kx generate population`, the benchmarks and the server.
+// Every figure the city is drawn from, and where it comes from, is in distributions.ts.
 import { normalizeFacts, type Dictionary, type Entity, type EntityKind } from '@kx/engine';
 import { createContext, DEFAULT_AS_OF, type GenContext } from './context.ts';
 import { enterpriseFacts, enterpriseId } from './enterprises.ts';
