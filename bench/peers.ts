@@ -6,7 +6,7 @@
 // precompute them. A rule a peer cannot express is left out of that peer's figures and
 // counted, never faked.
 import type { Expr } from '../engine/src/index.ts';
-import { children, latestBirthForAge, latestStartForMonths, parseDate, regionPrefix } from '../engine/src/index.ts';
+import { children, fieldsOf, latestBirthForAge, latestStartForMonths, parseDate, regionPrefix } from '../engine/src/index.ts';
 
 export class Untranslatable extends Error {}
 
@@ -70,8 +70,9 @@ export function toJsonLogic(e: Expr, zones: ZoneMembers): unknown {
       return e.mode === 'any' ? any : { '!': any };
     }
     case 'within': {
+      // substr throws on a null region in json-logic-engine, so guard it as a user would.
       const tests = prefixesOf(e.regions, zones).map((p) => ({ '==': [{ substr: [r(e.value), 0, p.length] }, p] }));
-      const x = { or: tests };
+      const x = { and: [{ '!=': [r(e.value), null] }, { or: tests }] };
       return e.negate ? { '!': x } : x;
     }
     case 'known': return { [e.negate ? '==' : '!=']: [r(e.value), null] };
@@ -134,7 +135,20 @@ function zlit(e: Expr): string {
   return String(v);
 }
 
+/** ZEN's VM fails on null operands, so every leaf first checks the facts it reads are present. */
+function zenGuard(e: Expr, text: string): string {
+  const fields = fieldsOf(e);
+  return fields.length ? `(${fields.map((f) => `${f} != null`).join(' and ')} and ${text})` : text;
+}
+
+const ZEN_LEAVES = new Set(['cmp', 'between', 'in', 'contains', 'within']);
+
 export function toZen(e: Expr, zones: ZoneMembers): string {
+  const text = toZenBare(e, zones);
+  return ZEN_LEAVES.has(e.op) ? zenGuard(e, text) : text;
+}
+
+function toZenBare(e: Expr, zones: ZoneMembers): string {
   const r = (x: Expr) => toZen(x, zones);
   switch (e.op) {
     case 'lit': return zlit(e);

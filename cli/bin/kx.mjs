@@ -5,4 +5,11 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/main.ts');
-await main(process.argv);
+try {
+  await main(process.argv);
+} catch (err) {
+  // Errors we raise are written for people (中文 / English); a stack trace helps nobody.
+  console.error(err instanceof Error ? err.message : String(err));
+  if (process.env.KX_DEBUG) console.error(err);
+  process.exit(1);
+}

@@ -44,7 +44,7 @@ export function registerDemo(program: Command): void {
       const cat = loadCatalogue(opts.dir, dict);
       let passed = 0;
       let failed = 0;
-      for (const item of cat.items) for (const r of runItemCases(item, dict)) r.passed ? passed++ : failed++;
+      for (const item of cat.items) for (const r of runItemCases(item, dict)) if (r.passed) passed++; else failed++;
       const by = (m: string) => cat.items.filter((i) => i.mode === m).length;
       console.log(`政策快享 Kuaixiang — 示例政策库 / demo catalogue (${opts.dir})`);
       console.log(`  ${cat.documents.length} 份政策文件，${cat.items.length} 个政策事项：免申即享 ${by('auto')}，网上申请 ${by('online')}，线下办理 ${by('offline')}`);
