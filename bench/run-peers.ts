@@ -89,6 +89,8 @@ export async function runPeers(input: PeerInput): Promise<Record<string, PeerRes
   {
     const rules = translate(exprs, (e) => toJsonLogic(e, zones));
     const out: boolean[][] = [];
+    for (const f of facts.slice(0, 20)) rules.forEach((r) => guarded(() => jsonLogic.apply(r.rule as never, f))); // warm-up
+    thrown = 0;
     const s = performance.now();
     for (const f of facts) out.push(rules.map((r) => guarded(() => jsonLogic.apply(r.rule as never, f))));
     score('json-logic-js', rules.length, performance.now() - s, out, rules.map((r) => r.i));
@@ -100,6 +102,8 @@ export async function runPeers(input: PeerInput): Promise<Record<string, PeerRes
     const engine = new LogicEngine();
     const rules = translate(exprs, (e) => toJsonLogic(e, zones)).map((r) => ({ i: r.i, fn: engine.build(r.rule as never) as (d: unknown) => unknown }));
     const out: boolean[][] = [];
+    for (const f of facts.slice(0, 20)) rules.forEach((r) => guarded(() => r.fn(f))); // warm-up
+    thrown = 0;
     const s = performance.now();
     for (const f of facts) out.push(rules.map((r) => guarded(() => r.fn(f))));
     score('json-logic-engine (compiled)', rules.length, performance.now() - s, out, rules.map((r) => r.i));
@@ -112,6 +116,7 @@ export async function runPeers(input: PeerInput): Promise<Record<string, PeerRes
     for (const [name, fn] of JRE_OPERATORS) engine.addOperator(name, fn as never);
     rules.forEach((r, k) => engine.addRule({ conditions: (r.rule && 'all' in r.rule ? r.rule : { all: [r.rule] }) as never, event: { type: String(k) } }));
     const out: boolean[][] = [];
+    for (const f of facts.slice(0, 5)) await engine.run(f); // warm-up
     const s = performance.now();
     for (const f of facts) {
       const { events } = await engine.run(f);
@@ -127,6 +132,7 @@ export async function runPeers(input: PeerInput): Promise<Record<string, PeerRes
     const decision = zen.createDecision(zenGraph(rules.map((r, k) => ({ key: `i${k}`, value: r.rule }))));
     const out: boolean[][] = [];
     let failures = 0;
+    for (const f of facts.slice(0, 5)) await decision.safeEvaluate(f); // warm-up
     const s = performance.now();
     for (const f of facts) {
       const res = await decision.safeEvaluate(f);

@@ -33,3 +33,4 @@ export { dictionaryFromData, evaluateImported, type DataDictionary } from './jso
 export { runJsonLogicConformance, type ConformanceReport, type ConformanceFailure } from './jsonlogic/conformance.ts';
 export { JsonLogicError, DIFFERENCE_CATEGORIES, type DifferenceCategory } from './jsonlogic/errors.ts';
 export * from './columnar/index.ts';
+export * from './evaluate/matcher.ts';

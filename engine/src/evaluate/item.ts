@@ -204,9 +204,24 @@ function amountOf(item: PolicyItem, facts: Facts, ctx: EvalContext, env: Describ
   };
 }
 
-/** Builds the evaluation context of an item on a date (parameters resolved once). */
+// Items are immutable once loaded, so their parameters on a day are resolved once.
+const paramCache = new WeakMap<PolicyItem, Map<number, ResolvedParams>>();
+
+function paramsOn(item: PolicyItem, day: number): ResolvedParams {
+  let byDay = paramCache.get(item);
+  if (!byDay) paramCache.set(item, (byDay = new Map()));
+  let p = byDay.get(day);
+  if (!p) {
+    p = resolveParams(item.params, day);
+    if (byDay.size > 64) byDay.clear();
+    byDay.set(day, p);
+  }
+  return p;
+}
+
+/** Builds the evaluation context of an item on a date (parameters resolved once per day). */
 export function itemContext(item: PolicyItem, dict: Dictionary, day: number, params?: ResolvedParams): EvalContext {
-  return { dict, day, params: params ?? resolveParams(item.params, day) };
+  return { dict, day, params: params ?? paramsOn(item, day) };
 }
 
 export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary, day: number, opts: EvaluateOptions = {}): ItemVerdict {
