@@ -3,6 +3,7 @@ import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import type { ParamDef } from '../policy/types.ts';
 import { checkExpr } from './check.ts';
+import type { Expr } from '../ast/ast.ts';
 
 const params: ParamDef[] = [
   { name: 'cap', type: 'dec', versions: [{ from: '2024-01-01', value: { kind: 'num', value: '0.055' } }] },
@@ -52,5 +53,12 @@ describe('the type checker', () => {
 
   it('reports every error, not only the first', () => {
     expect(errs('employes > 1 and size_class = "x" and revenue > $nope')).toHaveLength(3);
+  });
+
+  it('bounds a tree built by hand (10,000 levels) with a clear error, no stack overflow', () => {
+    let e: Expr = { op: 'field', name: 'dibao' };
+    for (let i = 0; i < 10_000; i++) e = { op: 'not', arg: e };
+    const msgs = checkExpr(e, 'bool', { dict: TEST_DICT }).map((x) => x.message);
+    expect(msgs).toEqual([expect.stringContaining('规则过于复杂：嵌套 10001 层')]);
   });
 });

@@ -1,7 +1,8 @@
 // The type checker: every rule is checked against the field dictionary and the item's
 // parameters before it can be saved or published. It collects every error (with line
 // and column when the rule came from text) instead of stopping at the first.
-import type { Expr, Loc } from '../ast/ast.ts';
+import { depthOf, sizeOf, type Expr, type Loc } from '../ast/ast.ts';
+import { RULE_LIMITS } from '../syntax/limits.ts';
 import type { Dictionary, FieldDef } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
 import type { ParamDef } from '../policy/types.ts';
@@ -402,6 +403,12 @@ export class Checker {
 
 /** Checks an eligibility rule (must be bool) or an amount formula (must be a number). */
 export function checkExpr(e: Expr, want: 'bool' | 'num', opts: CheckOptions): EngineError[] {
+  // A tree from JSON (the API, the visual editor, an import) never went through the
+  // parser's limits: bound it before any recursive walk.
+  const depth = depthOf(e);
+  const size = sizeOf(e);
+  if (depth > RULE_LIMITS.maxDepth || size > RULE_LIMITS.maxNodes)
+    return [new EngineError('LIMIT', `规则过于复杂：嵌套 ${depth} 层、${size} 个节点（上限 ${RULE_LIMITS.maxDepth} 层、${RULE_LIMITS.maxNodes} 个节点）`, `rule too complex: depth ${depth}, ${size} nodes (limits ${RULE_LIMITS.maxDepth}, ${RULE_LIMITS.maxNodes})`, e.loc, opts.file)];
   const c = new Checker(opts);
   const t = c.infer(e);
   if (t && t.k !== want)
