@@ -1,5 +1,11 @@
 // Code tables used by the field dictionary. Industries and regions are in their own
 // modules (industries.ts, regions.ts); these are the small enums.
+//
+// Code `none` (docs/decisions/0007-known-none-values.md): where the source system knows that
+// the thing does not exist — no certificate, no disability, no purchase, not on the chain
+// list, not in school — the fact is the known value `none`, so that a rule about it is false
+// rather than unknown. An absent fact stays what it always is: the source has not told us.
+// In self_care, `none` keeps its older meaning, no self-care ability (完全失能).
 import type { EnumDef } from '@kx/engine';
 
 type Row = [code: string, zh: string, en: string];
@@ -55,6 +61,7 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['food', '绿色食品', 'Green food'],
     ['new_materials', '新材料', 'New materials'],
     ['digital_economy', '数字经济', 'Digital economy'],
+    ['none', '不属于重点产业链', 'Not in any key chain'],
   ]),
   enumOf('industry_edition', '行业分类标准版本', 'Industry classification edition', [
     ['GB/T 4754-2017', 'GB/T 4754-2017', 'GB/T 4754-2017'],
@@ -76,6 +83,7 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['intellectual', '智力残疾', 'Intellectual'],
     ['mental', '精神残疾', 'Mental'],
     ['multiple', '多重残疾', 'Multiple'],
+    ['none', '无残疾', 'No disability'],
   ]),
   enumOf('self_care', '生活自理能力', 'Self-care ability', [
     ['full', '能够自理', 'Fully self-caring'],
@@ -98,6 +106,7 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['3', '高级工（三级）', 'Level 3 (advanced)'],
     ['2', '技师（二级）', 'Level 2 (technician)'],
     ['1', '高级技师（一级）', 'Level 1 (senior technician)'],
+    ['none', '无职业技能等级证书', 'No skill certificate'],
   ]),
   enumOf('education', '学历', 'Education', [
     ['below_high', '高中以下', 'Below high school'],
@@ -123,12 +132,14 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['phone', '手机', 'Mobile phone'],
     ['tablet', '平板', 'Tablet'],
     ['watch', '智能手表手环', 'Smart watch / band'],
+    ['none', '未购买', 'None bought'],
   ]),
   enumOf('machine_class', '农机类别', 'Farm machine class', [
     ['general', '一般农机具', 'General machinery'],
     ['dryer', '谷物烘干机/挤奶机', 'Grain dryer / milking machine'],
     ['tractor_100', '100马力以上拖拉机/大型联合收割机', 'Tractor >100hp / large combine'],
     ['tractor_200', '200马力以上拖拉机', 'Tractor >200hp'],
+    ['none', '未购置农机', 'No farm machine bought'],
   ]),
   enumOf('assistance_need', '救助需求', 'Assistance need', [
     ['medical', '医疗', 'Medical'],
@@ -145,10 +156,12 @@ export const SMALL_ENUMS: EnumDef[] = [
     ['senior', '普通高中', 'Senior secondary'],
     ['vocational', '中等职业教育', 'Secondary vocational'],
     ['college', '高等教育', 'Higher education'],
+    ['none', '不在学', 'Not in school'],
   ]),
   enumOf('vehicle_type', '乘用车类型', 'Passenger car type', [
     ['nev', '新能源乘用车', 'New-energy car'],
     ['fuel_small', '排量2.0升及以下燃油乘用车', 'Fuel car ≤ 2.0 L'],
     ['fuel_large', '排量2.0升以上燃油乘用车', 'Fuel car > 2.0 L'],
+    ['none', '无', 'None'],
   ]),
 ];

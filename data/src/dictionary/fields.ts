@@ -70,7 +70,7 @@ export const FIELDS: FieldDef[] = [
   f('industry_division', 'enum', '行业大类', 'Industry division', 'market', E, { enum: 'industry_division' }),
   f('industry_code', 'enum', '行业小类', 'Industry class', 'market', E, { enum: 'industry_class' }),
   f('industry_edition', 'enum', '行业分类标准版本', 'Industry classification edition', 'market', E, { enum: 'industry_edition' }),
-  f('key_chain', 'enum', '所属重点产业链', 'Key industry chain', 'miit', E, { enum: 'key_chain' }),
+  f('key_chain', 'enum', '所属重点产业链', 'Key industry chain', 'miit', E, { enum: 'key_chain', description: '工信部门产业链名单是完整的：名单外企业为 none（不属于重点产业链）；缺失表示工信数据未到' }),
   // Statistics and tax
   f('size_class', 'enum', '企业规模', 'Enterprise size', 'stats', E, { enum: 'size_class' }),
   f('employees', 'int', '从业人员', 'Employees', 'stats', E, { unit: REN }),
@@ -103,7 +103,7 @@ export const FIELDS: FieldDef[] = [
   f('new_graduate_hires', 'int', '当年新招用高校毕业生/登记失业青年且缴费满3个月人数', 'Graduates / unemployed youths hired this year with 3 months of premiums', 'hrss', E, { unit: REN }),
   f('new_target_hires', 'int', '当年新招用符合创业担保贷款条件人员', 'New hires from target groups this year', 'hrss', E, { unit: REN }),
   // Finance
-  f('loan_amount', 'dec', '创业担保贷款金额', 'Business start-up guaranteed loan amount', 'finance', B, { unit: WAN }),
+  f('loan_amount', 'dec', '创业担保贷款金额', 'Business start-up guaranteed loan amount', 'finance', B, { unit: WAN, description: '无此类贷款为 0；为 0 时利率、期限、逾期无此项' }),
   f('loan_rate', 'dec', '贷款年利率', 'Loan annual rate', 'finance', B, { unit: PCT }),
   f('loan_years', 'dec', '贷款期限', 'Loan term', 'finance', B, { unit: ['年', 'years'] }),
   f('loan_overdue', 'bool', '贷款逾期或展期', 'Loan overdue or extended', 'finance', B),
@@ -117,8 +117,8 @@ export const FIELDS: FieldDef[] = [
   f('alive', 'bool', '健在', 'Alive', 'police', P, { mutable: false }),
   f('lives_alone', 'bool', '独居', 'Lives alone', 'civil', P),
   // Civil affairs, disabled persons' federation, medical insurance
-  f('disability_category', 'enum', '残疾类别', 'Disability category', 'dpf', P, { enum: 'disability_category' }),
-  f('disability_grade', 'int', '残疾等级', 'Disability grade', 'dpf', P, { unit: ['级', ''], description: '一级最重，四级最轻' }),
+  f('disability_category', 'enum', '残疾类别', 'Disability category', 'dpf', P, { enum: 'disability_category', description: '残联未登记残疾的为 none（无残疾）；缺失表示残联数据未到' }),
+  f('disability_grade', 'int', '残疾等级', 'Disability grade', 'dpf', P, { unit: ['级', ''], description: '一级最重，四级最轻；无残疾者（残疾类别 none）无此项，规则应先判断 disability_category != "none"' }),
   f('self_care', 'enum', '生活自理能力', 'Self-care ability', 'civil', P, { enum: 'self_care' }),
   f('household_size', 'int', '家庭人口', 'Household size', 'civil', P, { unit: REN }),
   f('household_income_pc', 'dec', '家庭月人均收入', 'Household income per person per month', 'civil', P, { unit: ['元/月', 'yuan/month'] }),
@@ -134,7 +134,7 @@ export const FIELDS: FieldDef[] = [
   // Employment (人社)
   f('employment_status', 'enum', '就业状态', 'Employment status', 'hrss', P, { enum: 'employment_status' }),
   f('ui_months_total', 'int', '累计缴纳失业保险月数', 'Cumulative UI contribution months', 'hrss', P, { unit: MONTH }),
-  f('cert_level', 'enum', '职业技能等级证书等级', 'Skill certificate level', 'hrss', P, { enum: 'cert_level' }),
+  f('cert_level', 'enum', '职业技能等级证书等级', 'Skill certificate level', 'hrss', P, { enum: 'cert_level', description: '未取得职业技能等级证书的为 none；none 时证书核发日期等无此项' }),
   f('cert_on', 'date', '证书核发日期', 'Certificate issue date', 'hrss', P),
   f('cert_subsidy_claimed', 'bool', '同职业同等级已享受补贴', 'Subsidy already paid for this occupation and level', 'hrss', P),
   f('education', 'enum', '学历', 'Education', 'hrss', P, { enum: 'education' }),
@@ -146,10 +146,10 @@ export const FIELDS: FieldDef[] = [
   // Agriculture (农业农村)
   f('land_contracted_mu', 'dec', '承包耕地面积', 'Contracted farmland', 'agri', P, { unit: MU }),
   f('wheat_insured_mu', 'dec', '小麦投保面积', 'Wheat insured area', 'agri', P, { unit: MU }),
-  f('machine_class', 'enum', '购置农机类别', 'Farm machine class bought', 'agri', P, { enum: 'machine_class' }),
+  f('machine_class', 'enum', '购置农机类别', 'Farm machine class bought', 'agri', P, { enum: 'machine_class', description: '当年未购置补贴农机的为 none；none 时农机购置价格无此项' }),
   f('machine_price', 'dec', '农机购置价格', 'Farm machine price', 'agri', P, { unit: YUAN }),
   // Commerce (以旧换新)
-  f('appliance', 'enum', '购买家电/数码品类', 'Appliance or device bought', 'commerce', P, { enum: 'appliance' }),
+  f('appliance', 'enum', '购买家电/数码品类', 'Appliance or device bought', 'commerce', P, { enum: 'appliance', description: '当年未参加以旧换新购买的为 none；none 时成交价格、能效等级无此项' }),
   f('appliance_price', 'dec', '成交价格', 'Final price', 'commerce', P, { unit: YUAN }),
   f('energy_grade', 'int', '能效/水效等级', 'Energy / water efficiency grade', 'commerce', P, { unit: ['级', ''] }),
   // Assistance chain (R13)
@@ -160,9 +160,9 @@ export const FIELDS: FieldDef[] = [
   f('business_tax_due', 'dec', '个体工商户经营所得应纳个人所得税', 'Individual business income tax due', 'tax', E, { unit: YUAN }),
   f('first_above_quota_year', 'int', '首次纳入限额以上批零住餐统计年份', 'Year first counted above quota (trade)', 'stats', E, { unit: ['年', ''] }),
   f('converted_from_individual', 'bool', '由个体工商户转型为企业（个转企）', 'Converted from an individual business', 'market', E),
-  f('school_stage', 'enum', '在读学段', 'School stage', 'declared', P, { enum: 'school_stage' }),
+  f('school_stage', 'enum', '在读学段', 'School stage', 'declared', P, { enum: 'school_stage', description: '不在学的为 none（不在学）' }),
   f('family_planning_family', 'bool', '农村计划生育家庭（独生子女或两女户）', 'Rural family-planning household (one child or two daughters)', 'declared', P),
   f('service_years', 'int', '服役年限', 'Years of military service', 'civil', P, { unit: ['年', 'years'] }),
   f('scrapped_old_car', 'bool', '报废旧车（国三及以下燃油车或2018年4月前新能源车）', 'Scrapped an eligible old car', 'commerce', P),
-  f('new_car_type', 'enum', '新购乘用车类型', 'New passenger car type', 'commerce', P, { enum: 'vehicle_type' }),
+  f('new_car_type', 'enum', '新购乘用车类型', 'New passenger car type', 'commerce', P, { enum: 'vehicle_type', description: '当年未新购乘用车的为 none（无）' }),
 ];
