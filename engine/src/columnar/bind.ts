@@ -99,24 +99,28 @@ export function bindPlan(plan: ColumnarPlan, pop: PopulationData): BoundProgram 
       });
     } else if (c.kind === 'dict') {
       // A bucket per distinct membership signature; codes no leaf selects share bucket 0.
-      const member: number[][] = c.table.map(() => []);
-      const index = new Map(c.table.map((code, k) => [code, k]));
+      // Sparse: a text column may hold a million codes that no leaf names.
+      const member = new Map<number, number[]>();
+      const add = (k: number, j: number) => (member.get(k) ?? member.set(k, []).get(k)!).push(j);
+      const needsIndex = ids.some((i) => plan.leaves[i].kind === 'codes');
+      const index = needsIndex ? new Map(c.table.map((code, k) => [code, k])) : new Map<string, number>();
       ids.forEach((i, j) => {
         const l = plan.leaves[i];
         if (l.kind === 'codes') {
-          for (const code of l.codes) if (index.has(code)) member[index.get(code)!].push(j);
+          for (const code of l.codes) if (index.has(code)) add(index.get(code)!, j);
         } else if (l.kind === 'within') {
           c.table.forEach((code, k) => {
-            if (l.regions.some((r) => dict.regions.contains(r, code))) member[k].push(j);
+            if (l.regions.some((r) => dict.regions.contains(r, code))) add(k, j);
           });
         }
       });
       const bucketOf = new Map<string, number>([['', 0]]);
-      const codeToBucket = Int32Array.from(member, (m) => {
+      const codeToBucket = new Int32Array(c.table.length);
+      for (const [k, m] of [...member].sort((a, b) => a[0] - b[0])) {
         const sig = m.join(',');
         if (!bucketOf.has(sig)) bucketOf.set(sig, bucketOf.size);
-        return bucketOf.get(sig)!;
-      });
+        codeToBucket[k] = bucketOf.get(sig)!;
+      }
       const sigs = [...bucketOf.keys()].map((s) => new Set(s ? s.split(',').map(Number) : []));
       const d = dicts.push({ field, codeToBucket, buckets: bucketOf.size }) - 1;
       ids.forEach((i, j) => {

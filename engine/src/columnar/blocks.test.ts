@@ -2,7 +2,7 @@
 // blocks of one word, the last partial word, and the locality sort's permutation.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENTITY_KIND_FIELD, evalBool, type Facts } from '../index.ts';
+import { createDictionary, createRegionTree, ENTITY_KIND_FIELD, evalBool, parseExpr, type Facts } from '../index.ts';
 import { arbDay, arbFacts, arbRule } from '../../test/arbitraries.ts';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { columnarCounts, columnarVerdicts } from './evaluate.ts';
@@ -64,5 +64,33 @@ describe('sortForLocality', () => {
   it('composes when a sorted snapshot is sorted again', () => {
     const again = sortForLocality(sorted);
     expect([...again.sourceRow!]).toEqual([...sorted.sourceRow!]);
+  });
+});
+
+describe('edges of the snapshot', () => {
+  it('an empty population: every count is zero, in one thread or several', async () => {
+    const plan = compileRules(TEST_DICT, RULES.slice(0, 5).map((rule, i) => ({ id: `r${i}`, rule })), DAY);
+    const pop = buildPopulation(TEST_DICT, []);
+    expect([...columnarCounts(plan, pop).eligible]).toEqual([0, 0, 0, 0, 0]);
+    const { evaluateColumnar } = await import('./parallel.ts');
+    expect([...(await evaluateColumnar(plan, pop, { threads: 2 })).undetermined]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('a set field of more than 32 codes spans several words per entity', () => {
+    const codes = Array.from({ length: 70 }, (_, i) => `c${i}`);
+    const dict = createDictionary({
+      enums: [{ name: 'tag', label: { zh: '标签', en: 'Tag' }, values: codes.map((c) => ({ code: c, zh: c, en: c })) }],
+      fields: [{ key: 'tags', type: 'set', enum: 'tag', label: { zh: '标签', en: 'tags' }, source: 's', kinds: ['person'] }],
+      sources: [{ id: 's', label: { zh: 's', en: 's' } }],
+      regions: createRegionTree({ names: {} }),
+    });
+    const people = [['c0'], ['c31', 'c32'], ['c69'], [], undefined, ['c1', 'c40', 'c64', 'c69']];
+    const pop = buildPopulation(dict, people.map((tags) => ({ kind: 'person' as const, facts: { entity_kind: 'person', ...(tags ? { tags: [...tags].sort() } : {}) } })));
+    const rules = ['tags contains any ["c32", "c69"]', 'tags contains all ["c40", "c69"]', 'tags contains none ["c0", "c31"]', 'count(tags) >= 2'];
+    const plan = compileRules(dict, rules.map((r, i) => ({ id: `r${i}`, rule: parseExpr(r) })), DAY);
+    const v = columnarVerdicts(plan, pop, { blockWords: 1 });
+    const letters = rules.map((_, i) => people.map((_, row) => v.verdict(i, row)[0]).join(''));
+    // e eligible, i ineligible, u undetermined; one letter per person
+    expect(letters).toEqual(['ieeiue', 'iiiiue', 'iieeue', 'ieiiue']);
   });
 });

@@ -23,7 +23,7 @@ export { buildPopulation, PopulationBuilder, populationBytes, readFact } from '.
 export type { ColumnarPlan, PlanData, PlanNode, PlanStats, RuleInput } from './plan.ts';
 export type { ColumnData, DateColumn, DictColumn, NumColumn, Population, PopulationData, PopulationOptions, SetColumn } from './population.ts';
 export { sortForLocality } from './locality.ts';
-export { compileCatalogue, compileRules, PlanBuilder } from './plan.ts';
+export { compileCatalogue, compileRules, planFields, PlanBuilder } from './plan.ts';
 export type { Leaf as ColumnarLeaf } from './leaves.ts';
 export { bindPlan, type BoundProgram } from './bind.ts';
 export { BlockEvaluator, DEFAULT_BLOCK_WORDS } from './block.ts';

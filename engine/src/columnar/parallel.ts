@@ -4,6 +4,7 @@
 // blocks (say, all enterprises, for which few items apply) simply takes more of them.
 // node:worker_threads is imported lazily: the rest of the engine stays browser-safe.
 import type { Worker } from 'node:worker_threads';
+import { ENTITY_KIND_FIELD } from '../dictionary/types.ts';
 import type { BoundProgram } from './bind.ts';
 import { DEFAULT_BLOCK_WORDS } from './block.ts';
 import { evaluateColumnarSync, programFor, type ColumnarOptions } from './evaluate.ts';
@@ -49,6 +50,16 @@ export interface WorkerJob {
   info: SinkInfo;
 }
 export type WorkerReply = { ok: true; result: unknown } | { ok: false, error: string };
+
+/**
+ * Only the columns the program reads: typed arrays are shared, but code tables are
+ * copied, and a snapshot may hold a million names no rule looks at.
+ */
+function columnsFor(prog: BoundProgram, pop: PopulationData): PopulationData {
+  const columns: PopulationData['columns'] = {};
+  for (const f of [ENTITY_KIND_FIELD, ...Object.keys(prog.plan.fieldTypes)]) if (pop.columns[f]) columns[f] = pop.columns[f];
+  return { size: pop.size, columns };
+}
 
 let nextId = 1;
 const ids = new WeakMap<object, number>();
@@ -100,7 +111,7 @@ export class ColumnarPool {
               popId,
               counter,
               ...(slot.progId !== progId ? { prog } : {}),
-              ...(slot.popId !== popId ? { pop: { size: pop.size, columns: pop.columns } } : {}),
+              ...(slot.popId !== popId ? { pop: columnsFor(prog, pop) } : {}),
             };
             const onError = (e: Error) => {
               w.off('message', onMessage);

@@ -7,7 +7,7 @@ import { evaluateItem, parseDate, parseExpr, type Entity, type ParamDef, type Po
 import { arbFacts } from '../../test/arbitraries.ts';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { columnarVerdicts } from './evaluate.ts';
-import { compileCatalogue, compileRules } from './plan.ts';
+import { compileCatalogue, compileRules, planFields } from './plan.ts';
 import { buildPopulation } from './population.ts';
 
 function item(id: string, rule: string, over: Partial<PolicyItem> = {}): PolicyItem {
@@ -66,6 +66,18 @@ describe('compileCatalogue', () => {
     expect(plan.stats.activeItems).toBe(CATALOGUE.length - 2);
     const i = plan.itemIds.indexOf('expired');
     expect(plan.nodes[plan.roots[i]]).toEqual({ op: 'const', value: 'F' });
+  });
+
+  it('a snapshot of only the fields the plan reads gives the same verdicts', () => {
+    const day = parseDate('2025-06-01')!;
+    const plan = compileCatalogue(TEST_DICT, CATALOGUE, day);
+    const entities: Entity[] = fc.sample(arbFacts, { seed: 11, numRuns: 50 }).map((facts) => ({ kind: 'enterprise', facts }));
+    const fields = planFields(plan);
+    expect(fields).not.toContain('name');
+    const slim = columnarVerdicts(plan, buildPopulation(TEST_DICT, entities, { fields }));
+    const full = columnarVerdicts(plan, buildPopulation(TEST_DICT, entities));
+    expect([...slim.t]).toEqual([...full.t]);
+    expect([...slim.u]).toEqual([...full.u]);
   });
 
   it('names the item whose parameter has no value in force', () => {

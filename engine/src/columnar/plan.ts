@@ -243,6 +243,11 @@ export function compileCatalogue(dict: Dictionary, items: readonly PolicyItem[],
   return b.finish();
 }
 
+/** The fields a plan reads: build the snapshot with `{ fields: planFields(plan) }` to hold no more. */
+export function planFields(plan: PlanData): string[] {
+  return Object.keys(plan.fieldTypes);
+}
+
 /** A plan for rules given directly (effective rules; params resolved for the day). */
 export function compileRules(dict: Dictionary, rules: readonly RuleInput[], day: number): ColumnarPlan {
   const b = new PlanBuilder(dict, day);
