@@ -1,7 +1,7 @@
 // Hand-computed verdicts, one letter per entity (T eligible, F ineligible, U
 // undetermined), for every operator of the language on a small TEST_DICT population.
 import { describe, expect, it } from 'vitest';
-import { evalBool, normalizeFacts, parseDate, parseExpr, type Entity, type EntityKind } from '../index.ts';
+import { evalBool, normalizeFacts, parseDate, parseExpr, type Entity, type EntityKind, type Expr } from '../index.ts';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { columnarCounts, columnarVerdicts } from './evaluate.ts';
 import { compileRules } from './plan.ts';
@@ -126,6 +126,21 @@ describe('columnar verdicts, hand-computed', () => {
       expect(counts.eligible[i]).toBe([...want].filter((c) => c === 'T').length);
       expect(counts.undetermined[i]).toBe([...want].filter((c) => c === 'U').length);
     });
+  });
+});
+
+describe('constants with more digits than a double holds (a derived parameter can have them)', () => {
+  it.each([
+    ['layoff_rate', '=', '0.0550000000000000001', 'FFUUU'],
+    ['revenue', '>=', '99.99999999999999999', 'TFUUU'],
+    ['revenue', '>', '100.00000000000000001', 'FFUUU'],
+    ['revenue', '<=', '-0.000000000000000001', 'FFUUU'],
+  ] as const)('%s %s %s → %s', (f, c, v, want) => {
+    const rule: Expr = { op: 'cmp', cmp: c, left: { op: 'field', name: f }, right: { op: 'lit', value: { num: v } } };
+    const plan = compileRules(TEST_DICT, [{ id: 'x', rule }], DAY);
+    const v2 = columnarVerdicts(plan, buildPopulation(TEST_DICT, POPULATION));
+    expect(POPULATION.map((_, row) => LETTER[v2.verdict(0, row)]).join('')).toBe(want);
+    expect(POPULATION.map((e) => evalBool(rule, e.facts, { dict: TEST_DICT, params: new Map(), day: DAY })).join('')).toBe(want);
   });
 });
 
