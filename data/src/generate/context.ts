@@ -16,16 +16,18 @@ export interface GenContext {
   asOfDay: number;
   asOfYear: number;
   slots: SlotTable;
+  /** Whether source systems and single facts go missing (applyGaps); off = every source delivered everything. */
+  gaps: boolean;
 }
 
 let slotTable: SlotTable | undefined;
 
-export function createContext(seed: number | string, asOf: string = DEFAULT_AS_OF): GenContext {
+export function createContext(seed: number | string, asOf: string = DEFAULT_AS_OF, gaps = true): GenContext {
   const asOfDay = parseDate(asOf);
   if (asOfDay === undefined)
     throw new Error(`基准日期 "${asOf}" 不是 YYYY-MM-DD 日期 / as-of date "${asOf}" is not a YYYY-MM-DD date`);
   slotTable ??= new SlotTable();
-  return { seed: seedOf(seed), asOf: formatDate(asOfDay), asOfDay, asOfYear: ymdFromDay(asOfDay)[0], slots: slotTable };
+  return { seed: seedOf(seed), asOf: formatDate(asOfDay), asOfDay, asOfYear: ymdFromDay(asOfDay)[0], slots: slotTable, gaps };
 }
 
 export const COUNTY_PICK = new Weighted(COUNTY_WEIGHTS);
@@ -56,6 +58,8 @@ for (const f of FIELDS)
 /**
  * Blanks what the city's data would not hold: every fact of a source system that has not
  * delivered this entity, and a few single facts at random (FACT_GAP per dictionary field).
+ * This is the only place facts become unknown: a source that did deliver says `none` (or 0,
+ * or false) for what does not exist, so a gap here is always "not told", never "there is none".
  * Blanked facts become undefined in place — JSON.stringify and normalizeFacts both treat
  * that as absent — because rebuilding the object with computed keys would push V8 into
  * slow dictionary-mode objects.

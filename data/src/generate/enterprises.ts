@@ -71,7 +71,8 @@ export function enterpriseFacts(ctx: GenContext, j: number): Record<string, unkn
     registered_on: formatDate(registeredDay),
     registered_capital: round(form === 'individual' ? rng.range(1, 50) : rng.logNormal(Math.max(10, revenue * 0.3), 0.8), 2),
     ...industry,
-    ...(chain ? { key_chain: chain } : {}),
+    // The chain lists of 工信 are complete: a firm on none of them is known to be in no chain.
+    key_chain: chain ?? 'none',
     ...(size ? { size_class: size } : {}),
     employees,
     revenue,
@@ -82,12 +83,11 @@ export function enterpriseFacts(ctx: GenContext, j: number): Record<string, unkn
   };
   if (form === 'individual') f.business_tax_due = rng.chance(0.6) ? 0 : Math.round(rng.range(100, 20000));
   else f.six_taxes_due = Math.round(rng.logNormal(3000 * Math.sqrt(employees), 0.7));
-  if (form === 'company') {
-    f.converted_from_individual = rng.chance(0.03);
-    const foreign = rng.chance(0.006);
-    f.foreign_invested = foreign;
-    f.foreign_capital_paid = foreign ? round(rng.range(50, 3000), 2) : 0;
-  }
+  if (form === 'company') f.converted_from_individual = rng.chance(0.03);
+  // Only companies can be foreign-invested: the commerce register knows the others are not.
+  const foreign = form === 'company' && rng.chance(0.006);
+  f.foreign_invested = foreign;
+  f.foreign_capital_paid = foreign ? round(rng.range(50, 3000), 2) : 0;
 
   const years = (ctx.asOfDay - registeredDay) / 365.25;
   Object.assign(f, qualify(rng, ctx, { form, section, division: industry.industry_division, chain, size, employees, revenue, years, registeredDay }));
@@ -103,8 +103,8 @@ export function enterpriseFacts(ctx: GenContext, j: number): Record<string, unkn
     f.loan_rate = round(rng.range(0.0345, 0.0545), 4);
     f.loan_years = form === 'individual' ? rng.int(1, 3) : rng.int(1, 2);
     f.loan_overdue = rng.chance(0.03);
-  }
-  return applyGaps('enterprise', f, rng);
+  } else f.loan_amount = 0;
+  return ctx.gaps ? applyGaps('enterprise', f, rng) : f;
 }
 
 function firmName(rng: Rng, form: LegalForm, countyName: string, cls: string): string {

@@ -55,13 +55,14 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
   };
   if (age >= 16) f.credit_status = rng.chance(0.7) ? 'good' : rng.chance(0.93) ? 'normal' : rng.chance(0.75) ? 'dishonest' : 'serious';
 
-  // Disability (残联), then the civil-affairs picture that depends on it.
+  // Disability (残联), then the civil-affairs picture that depends on it. The federation's
+  // register is complete: anyone not on it is known to have no disability (and so no grade).
   const disabled = rng.chance(disabilityPrevalence(age));
   const grade = disabled ? GRADE.draw(rng) : undefined;
   if (disabled) {
     f.disability_category = CATEGORY.draw(rng);
     f.disability_grade = grade;
-  }
+  } else f.disability_category = 'none';
   const severe = grade !== undefined && grade <= 2;
   const tekunRate =
     age >= 60 ? (urban ? TEKUN_RATE.urbanElderly : TEKUN_RATE.ruralElderly) : severe ? TEKUN_RATE.severeDisability : age < 16 ? TEKUN_RATE.child : 0;
@@ -99,10 +100,10 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
     const certDay = ctx.asOfDay - rng.int(0, 6 * 365);
     f.cert_on = formatDate(certDay);
     f.cert_subsidy_claimed = rng.chance(ctx.asOfDay - certDay <= 365 ? 0.25 : 0.65);
-  }
+  } else f.cert_level = 'none';
   const [birthYear] = ymdFromDay(birthDay);
   const school = schoolStage(rng, age, status);
-  if (school) f.school_stage = school;
+  f.school_stage = school ?? 'none';
   const education = educationOf(rng, age, school);
   f.education = education;
   const gradYear = graduationYear(rng, education, school, birthYear);
@@ -130,6 +131,7 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
   f.land_contracted_mu = land;
   f.wheat_insured_mu = land > 0 && rng.chance(0.85) ? round(land * rng.range(0.5, 1), 1) : 0;
   if (land > 0 && rng.chance(0.03)) Object.assign(f, farmMachine(rng));
+  else f.machine_class = 'none';
   if (!urban && age >= 49) f.family_planning_family = rng.chance(0.15);
 
   // Consumption (商务): subsidised trade-ins this year.
@@ -139,12 +141,11 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
     f.appliance = a;
     f.appliance_price = Math.round(rng.range(lo, hi) / 10) * 10 - 1;
     if (!DIGITAL.has(a)) f.energy_grade = rng.chance(0.45) ? 1 : rng.chance(0.73) ? 2 : 3;
-  }
-  if (age >= 22 && age <= 70) {
-    const buyer = rng.chance(0.025);
-    f.scrapped_old_car = buyer && rng.chance(0.35);
-    if (buyer) f.new_car_type = rng.chance(0.5) ? 'nev' : rng.chance(0.76) ? 'fuel_small' : 'fuel_large';
-  }
+  } else f.appliance = 'none';
+  // The trade-in registers list every subsidised purchase: anyone not on them bought nothing.
+  const carBuyer = age >= 22 && age <= 70 && rng.chance(0.025);
+  f.scrapped_old_car = carBuyer && rng.chance(0.35);
+  f.new_car_type = carBuyer ? (rng.chance(0.5) ? 'nev' : rng.chance(0.76) ? 'fuel_small' : 'fuel_large') : 'none';
 
   // Guaranteed business loans (创业担保贷款), mostly to people who run a business.
   if ((owner && rng.chance(0.15)) || (working && rng.chance(0.01))) {
@@ -152,8 +153,8 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
     f.loan_rate = round(rng.range(0.0345, 0.0545), 4);
     f.loan_years = rng.int(1, 3);
     f.loan_overdue = rng.chance(0.03);
-  }
-  return applyGaps('person', f, rng);
+  } else f.loan_amount = 0;
+  return ctx.gaps ? applyGaps('person', f, rng) : f;
 }
 
 function selfCare(rng: Rng, age: number, grade: number | undefined): string {

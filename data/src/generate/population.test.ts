@@ -201,3 +201,81 @@ describe('distributions', () => {
     expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined']);
   });
 });
+
+describe('known none', () => {
+  // Every source delivers, no single fact is lost: what the city's systems know in full.
+  const full = createPopulation({ people: 5000, enterprises: 5000, seed: 2025, gaps: false });
+  const fullPeople = [...full.profiles(0, full.people)].map((p) => p.facts);
+  const fullFirms = [...full.profiles(full.people)].map((p) => p.facts);
+  const item = (audience: 'person' | 'enterprise', rule: string): PolicyItem => ({
+    id: 't', version: 1, title: 't', document_id: 'd', department: 'lc-rsj', region_scope: ['371500'], audience,
+    mode: 'auto', valid_from: '2025-01-01', eligibility: parseExpr(rule), params: [], materials: [], review_steps: [], statutory_days: 5, cases: [],
+  });
+  const verdictShares = (kind: 'person' | 'enterprise', rule: string, gaps: boolean) => {
+    const es = generateEntities(dict, { people: kind === 'person' ? 4000 : 0, enterprises: kind === 'enterprise' ? 4000 : 0, seed: 11, gaps });
+    const counts: Record<string, number> = { eligible: 0, ineligible: 0, undetermined: 0 };
+    for (const e of es) counts[evaluateItem(item(kind, rule), e, dict, parseDate(AS_OF)!, { explain: false, counterfactuals: false }).verdict]++;
+    return { eligible: counts.eligible / es.length, ineligible: counts.ineligible / es.length, undetermined: counts.undetermined / es.length };
+  };
+
+  it('gives every person a known certificate level, disability category, purchase, school stage and loan when all sources are present', () => {
+    for (const f of fullPeople)
+      for (const k of ['cert_level', 'disability_category', 'appliance', 'machine_class', 'new_car_type', 'scrapped_old_car', 'school_stage', 'loan_amount'])
+        expect(f[k], `${String(f.id_number)} ${k}`).toBeDefined();
+    expect(share(fullPeople, (f) => f.cert_level === 'none')).toBeGreaterThan(0.8);
+    expect(share(fullPeople, (f) => f.disability_category === 'none')).toBeGreaterThan(0.9);
+  });
+
+  it('gives every enterprise a known key chain, foreign investment and loan when all sources are present', () => {
+    for (const f of fullFirms) for (const k of ['key_chain', 'foreign_invested', 'loan_amount']) expect(f[k], `${String(f.uscc)} ${k}`).toBeDefined();
+    expect(share(fullFirms, (f) => f.key_chain === 'none')).toBeGreaterThan(0.5);
+    expect(share(fullFirms, (f) => f.key_chain !== 'none')).toBeGreaterThan(0.05);
+  });
+
+  it('leaves the details of what does not exist absent: no grade without a disability, no date without a certificate', () => {
+    for (const f of fullPeople) {
+      expect(f.disability_grade === undefined, String(f.id_number)).toBe(f.disability_category === 'none');
+      expect(f.cert_on === undefined, String(f.id_number)).toBe(f.cert_level === 'none');
+      if (f.machine_class === 'none') expect(f.machine_price).toBeUndefined();
+      if (f.appliance === 'none') expect(f.appliance_price).toBeUndefined();
+      if (f.loan_amount === 0) expect(f.loan_rate).toBeUndefined();
+    }
+  });
+
+  it('makes gaps only blank facts: with gaps on, every fact still there is the one the full sources give', () => {
+    const gapped = createPopulation({ people: 2000, enterprises: 2000, seed: 2025 });
+    const whole = createPopulation({ people: 2000, enterprises: 2000, seed: 2025, gaps: false });
+    let blanked = 0;
+    for (let k = 0; k < gapped.size; k++) {
+      const g = gapped.profile(k).facts;
+      const w = whole.profile(k).facts;
+      for (const key of Object.keys(w)) {
+        if (g[key] === undefined) blanked++;
+        else expect(g[key], `${k} ${key}`).toEqual(w[key]);
+      }
+    }
+    expect(blanked).toBeGreaterThan(0);
+  });
+
+  it('makes a rule on the certificate level undetermined only where the 人社 data is missing', () => {
+    const rule = 'cert_level in ["5", "4", "3"]';
+    const withGaps = verdictShares('person', rule, true);
+    // hrss is missing for 15% of people, and 1% of single facts are lost on top.
+    expect(withGaps.undetermined).toBeGreaterThan(0.12);
+    expect(withGaps.undetermined).toBeLessThan(0.19);
+    expect(withGaps.ineligible).toBeGreaterThan(0.7);
+    expect(withGaps.eligible).toBeGreaterThan(0);
+    expect(verdictShares('person', rule, false).undetermined).toBe(0);
+  });
+
+  it('makes the key-chain and disability tests undetermined only where their source is missing', () => {
+    const chain = verdictShares('enterprise', 'key_chain != "none"', true);
+    // miit is missing for 20% of enterprises.
+    expect(chain.undetermined).toBeGreaterThan(0.17);
+    expect(chain.undetermined).toBeLessThan(0.24);
+    expect(verdictShares('enterprise', 'key_chain != "none"', false).undetermined).toBe(0);
+    const disability = verdictShares('person', 'disability_category != "none" and disability_grade <= 2', false);
+    expect(disability.undetermined).toBe(0);
+    expect(disability.eligible).toBeGreaterThan(0);
+  });
+});

@@ -16,6 +16,11 @@ export interface PopulationOptions {
   seed: number | string;
   /** Date the facts describe (ages, years since registration); default 2025-07-01. */
   asOf?: string;
+  /**
+   * Leave facts missing as the city's data would (default true). False gives every source
+   * system's full answer — what the population looks like with no data gaps at all.
+   */
+  gaps?: boolean;
 }
 
 /** One profile as written to files: JSON facts as normalizeFacts accepts them. */
@@ -35,7 +40,7 @@ export class Population {
     for (const [name, n, max] of [['people', opts.people, SLOT_SPACE], ['enterprises', opts.enterprises, 2 ** 31]] as const)
       if (!Number.isSafeInteger(n) || n < 0 || n > max)
         throw new Error(`${name === 'people' ? '人口数' : '企业数'}应为 0 到 ${max} 的整数，实际为 ${n} / ${name} must be an integer from 0 to ${max}, got ${n}`);
-    this.ctx = createContext(opts.seed, opts.asOf ?? DEFAULT_AS_OF);
+    this.ctx = createContext(opts.seed, opts.asOf ?? DEFAULT_AS_OF, opts.gaps ?? true);
     this.people = opts.people;
     this.enterprises = opts.enterprises;
     this.size = opts.people + opts.enterprises;
