@@ -179,7 +179,7 @@ export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string
       const list = describeValue(e.list, env, lang, def);
       const x = describeValue(e.set, env, lang);
       const word = zh ? { any: '包含任一', all: '包含全部', none: '不包含' }[e.mode] : { any: 'includes any of', all: 'includes all of', none: 'includes none of' }[e.mode];
-      return `${x}${zh ? '' : ' '}${word}${zh ? '' : ' '}［${list}］`;
+      return zh ? `${x}${word}［${list}］` : `${x} ${word} [${list}]`;
     }
     case 'within': {
       const x = describeValue(e.value, env, lang);
@@ -192,8 +192,10 @@ export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string
     }
     case 'and':
       return e.args.map((a) => describeCondition(a, env, lang)).join(zh ? '，且' : ', and ');
-    case 'or':
-      return `（${e.args.map((a) => describeCondition(a, env, lang)).join(zh ? '，或' : ', or ')}）`;
+    case 'or': {
+      const parts = e.args.map((a) => describeCondition(a, env, lang));
+      return zh ? `（${parts.join('，或')}）` : `(${parts.join(', or ')})`;
+    }
     case 'not':
       return zh ? `并非（${describeCondition(e.arg, env, lang)}）` : `not (${describeCondition(e.arg, env, lang)})`;
     case 'atleast':

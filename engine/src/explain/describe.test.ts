@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_DICT } from '../../test/fixtures.ts';
+import { parseExpr } from '../syntax/parser.ts';
+import { resolveParams } from '../params/resolve.ts';
+import { describeCondition, describeValue } from './describe.ts';
+
+const params = resolveParams([{ name: 'cap', type: 'dec', versions: [{ from: '2024-01-01', value: { kind: 'num', value: '300' } }] }], 20000);
+const env = { dict: TEST_DICT, params };
+const zh = (t: string) => describeCondition(parseExpr(t), env, 'zh');
+const en = (t: string) => describeCondition(parseExpr(t), env, 'en');
+
+// rule ; plain Chinese ; plain English
+const ROWS: [string, string, string][] = [
+  ['employees <= $cap', '从业人员 ≤ 300 人', 'employees ≤ 300 persons'],
+  ['size_class = "small"', '企业规模 为 小型', 'size_class is Small'],
+  ['size_class != "large"', '企业规模 不为 大型', 'size_class is not Large'],
+  ['registered_on before 2024-01-01', '成立日期 早于 2024-01-01', 'registered_on before 2024-01-01'],
+  ['registered_on >= 2020-01-01', '成立日期 不早于 2020-01-01', 'registered_on on or after 2020-01-01'],
+  ['ui_insured_local = true', '在本市参加失业保险', 'ui_insured_local'],
+  ['ui_insured_local = false', '非在本市参加失业保险', 'not ui_insured_local'],
+  ['employees between 10 and 99', '从业人员 在 10 人 至 99 人 之间', 'employees between 10 persons and 99 persons'],
+  ['credit_status in ["good", "normal"]', '信用状况属于［credit_status-good、credit_status-normal］', 'credit_status in [good, normal]'],
+  ['size_class not in ["large"]', '企业规模不属于［大型］', 'size_class not in [Large]'],
+  ['qualifications contains any ["zjtx", "xjr"]', '企业资质包含任一［专精特新中小企业、小巨人］', 'qualifications includes any of [Specialised SME, Little giant]'],
+  ['qualifications contains all ["gxjs"]', '企业资质包含全部［高新技术企业］', 'qualifications includes all of [High-tech]'],
+  ['qualifications contains none ["gxjs"]', '企业资质不包含［高新技术企业］', 'qualifications includes none of [High-tech]'],
+  ['region within ["371500", "LC-JKQ"]', '注册地在聊城市、聊城经济技术开发区范围内', 'region within 聊城市, 聊城经济技术开发区'],
+  ['region not within ["371522"]', '注册地不在莘县范围内', 'region outside 莘县'],
+  ['employees is known', '从业人员已知', 'employees is known'],
+  ['employees is missing', '从业人员未知', 'employees is missing'],
+  ['age(birth_date) >= 60', '年龄 ≥ 60 周岁', 'age ≥ 60 years'],
+  ['years_since(registered_on) >= 1', '成立年限 ≥ 1 年', 'years since registered_on ≥ 1 years'],
+  ['rd_expense / revenue >= 3%', '研发费用 ÷ 营业收入 ≥ 3%', 'rd_expense ÷ revenue ≥ 3%'],
+  ['not (employees > 5)', '并非（从业人员 > 5 人）', 'not (employees > 5 persons)'],
+  ['employees > 1 and revenue > 2', '从业人员 > 1 人，且营业收入 > 2 万元', 'employees > 1 persons, and revenue > 2 10k yuan'],
+  ['employees > 1 or revenue > 2', '（从业人员 > 1 人，或营业收入 > 2 万元）', '(employees > 1 persons, or revenue > 2 10k yuan)'],
+  ['at least 2 of (employees > 1, revenue > 2, ui_insured_local)', '以下 3 项中至少满足 2 项', 'at least 2 of these 3'],
+];
+
+describe('rules in plain words', () => {
+  it.each(ROWS)('%s', (rule, wantZh, wantEn) => {
+    expect(zh(rule)).toBe(wantZh);
+    expect(en(rule)).toBe(wantEn);
+  });
+
+  it('describes formulas, including conditionals, tiers and lookups', () => {
+    expect(describeValue(parseExpr('min(revenue * 15%, 2000)'), env, 'zh')).toBe('min(营业收入 × 15%, 2000)');
+    expect(describeValue(parseExpr('if size_class = "large" then 30% else 60%'), env, 'zh')).toBe('若企业规模 为 大型则 30%，否则 60%');
+    expect(describeValue(parseExpr('tier(employees, $t)'), env, 'zh')).toBe('按从业人员分档');
+    expect(describeValue(parseExpr('lookup(size_class, $t)'), env, 'en')).toBe('by size_class');
+    expect(describeValue(parseExpr('-revenue'), env, 'zh')).toBe('−营业收入');
+    expect(describeValue(parseExpr('today'), env, 'zh')).toBe('评估日');
+    expect(describeValue(parseExpr('months_since(registered_on)'), env, 'zh')).toBe('成立日期至今月数');
+    expect(describeValue(parseExpr('count(qualifications)'), env, 'zh')).toBe('企业资质数量');
+  });
+});
