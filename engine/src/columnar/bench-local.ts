@@ -24,6 +24,8 @@ const runs = arg('runs', 3);
 const sorted = !process.argv.includes('--unsorted');
 
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
+// As a batch job would: the workers load while the snapshot is built.
+const pool = threads > 1 ? await ColumnarPool.create(threads) : undefined;
 const dict = benchDictionary();
 const day = parseDate('2025-06-01')!;
 
@@ -49,6 +51,15 @@ const report = (label: string, t: number, cpu: NodeJS.CpuUsage) => {
   console.log(`${label}: ${t.toFixed(0)} ms wall (${((t * 1e6) / decisions).toFixed(3)} ns/decision), ${c.toFixed(0)} ms CPU`);
 };
 
+// Threads first, so that their run 1 is what a fresh batch worker pays (JIT warm-up).
+const parallel: CountSink[] = [];
+for (let i = 0; pool && i < runs; i++) {
+  t0 = performance.now();
+  const c0 = process.cpuUsage();
+  parallel.push(await evaluateColumnar(plan, pop, { pool, blockWords: words }));
+  report(`${threads} threads, run ${i + 1}`, performance.now() - t0, process.cpuUsage(c0));
+}
+
 let counts = new CountSink(itemCount);
 for (let i = 0; i < runs; i++) {
   counts = new CountSink(itemCount);
@@ -57,17 +68,10 @@ for (let i = 0; i < runs; i++) {
   evaluateColumnarSync(plan, pop, counts, { blockWords: words });
   report(`1 thread, run ${i + 1}`, performance.now() - t0, process.cpuUsage(c0));
 }
-
-const pool = await ColumnarPool.create(threads);
-for (let i = 0; i < (threads > 1 ? runs : 0); i++) {
-  t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const par = await evaluateColumnar(plan, pop, { pool, blockWords: words });
-  report(`${threads} threads (${i ? 'warm' : 'cold'} pool), run ${i + 1}`, performance.now() - t0, process.cpuUsage(c0));
+for (const par of parallel)
   if (par.eligible.some((x, k) => x !== counts.eligible[k]) || par.undetermined.some((x, k) => x !== counts.undetermined[k]))
     throw new Error('threads and single thread disagree');
-}
-await pool.close();
+await pool?.close();
 
 const eligible = counts.eligible.reduce((s, x) => s + x, 0);
 const undetermined = counts.undetermined.reduce((s, x) => s + x, 0);

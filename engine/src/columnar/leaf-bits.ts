@@ -5,6 +5,53 @@ import { dictionaryView, ExactLeaf } from './exact-leaf.ts';
 import { bucketCodes, bucketNumbers, transposeSets } from './passes.ts';
 import type { DateColumn, DictColumn, NumColumn, PopulationData, SetColumn } from './population.ts';
 
+// Word loops, kept as small functions so that V8 optimises them within the first block.
+// Each writes a leaf as T = match & known, F = ~match & known.
+const NO_ROWS = new Int32Array(0);
+
+/** match = x in any range [cut a, cut b): ge[a] & ~ge[b]. */
+function rangesToBits(ge: Int32Array, p: Int32Array, W: number, words: number, unk: Uint32Array, off: number, T: Int32Array, F: Int32Array): void {
+  for (let w = 0; w < words; w++) {
+    let m = 0;
+    for (let r = 0; r < p.length; r += 2) m |= ge[p[r] * W + w] & ~ge[p[r + 1] * W + w];
+    const k = ~unk[off + w];
+    T[w] = m & k;
+    F[w] = ~m & k;
+  }
+}
+
+/** match = (OR of the rows) XOR flip. */
+function orToBits(src: Int32Array, rows: Int32Array, flip: number, W: number, words: number, unk: Uint32Array, off: number, T: Int32Array, F: Int32Array): void {
+  for (let w = 0; w < words; w++) {
+    let m = 0;
+    for (let r = 0; r < rows.length; r++) m |= src[rows[r] * W + w];
+    m ^= flip;
+    const k = ~unk[off + w];
+    T[w] = m & k;
+    F[w] = ~m & k;
+  }
+}
+
+/** match = (AND of the rows) XOR flip; no rows: everyone. */
+function andToBits(src: Int32Array, rows: Int32Array, flip: number, W: number, words: number, unk: Uint32Array, off: number, T: Int32Array, F: Int32Array): void {
+  for (let w = 0; w < words; w++) {
+    let m = -1;
+    for (let r = 0; r < rows.length; r++) m &= src[rows[r] * W + w];
+    m ^= flip;
+    const k = ~unk[off + w];
+    T[w] = m & k;
+    F[w] = ~m & k;
+  }
+}
+
+function knownToBits(unk: Uint32Array, flip: number, words: number, off: number, T: Int32Array, F: Int32Array): void {
+  for (let w = 0; w < words; w++) {
+    const k = ~unk[off + w] ^ flip;
+    T[w] = k;
+    F[w] = ~k;
+  }
+}
+
 export class BlockLeaves {
   private readonly ops: LeafOp[];
   private readonly size: number;
@@ -66,78 +113,31 @@ export class BlockLeaves {
     const W = this.W;
     if (op.kind === 'num') {
       const col = this.pop.columns[op.field] as NumColumn | DateColumn;
-      const unk = col.unknown;
       const ge = this.ge[op.col];
       if (this.geStamp[op.col] !== this.epoch) {
         this.geStamp[op.col] = this.epoch;
         bucketNumbers(this.prog.nums[op.col], col, ge, W, this.base, words, this.size);
       }
-      const p = op.pairs;
-      if (p.length === 2) {
-        const a = p[0] * W;
-        const b = p[1] * W;
-        for (let w = 0; w < words; w++) {
-          const m = ge[a + w] & ~ge[b + w];
-          const k = ~unk[off + w];
-          T[w] = m & k;
-          F[w] = ~m & k;
-        }
-      } else {
-        for (let w = 0; w < words; w++) {
-          let m = 0;
-          for (let r = 0; r < p.length; r += 2) m |= ge[p[r] * W + w] & ~ge[p[r + 1] * W + w];
-          const k = ~unk[off + w];
-          T[w] = m & k;
-          F[w] = ~m & k;
-        }
-      }
+      rangesToBits(ge, op.pairs, W, words, col.unknown, off, T, F);
     } else if (op.kind === 'dict') {
       const col = this.pop.columns[op.field] as DictColumn;
-      const unk = col.unknown;
       const bk = this.bk[op.col];
       if (this.bkStamp[op.col] !== this.epoch) {
         this.bkStamp[op.col] = this.epoch;
         bucketCodes(this.prog.dicts[op.col], col, bk, W, this.base, words, this.size);
       }
-      const bs = op.buckets;
-      const flip = op.complement !== op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        let m = 0;
-        for (let r = 0; r < bs.length; r++) m |= bk[bs[r] * W + w];
-        m ^= flip;
-        const k = ~unk[off + w];
-        T[w] = m & k;
-        F[w] = ~m & k;
-      }
+      orToBits(bk, op.buckets, op.complement !== op.negate ? -1 : 0, W, words, col.unknown, off, T, F);
     } else if (op.kind === 'set') {
       const col = this.pop.columns[op.field] as SetColumn;
-      const unk = col.unknown;
       const st = this.st[op.col];
       if (this.stStamp[op.col] !== this.epoch) {
         this.stStamp[op.col] = this.epoch;
         transposeSets(this.prog.sets[op.col], col, st, W, this.base, words, this.size);
       }
-      const ss = op.slots;
-      const all = op.mode === 'all';
-      const flip = (op.mode === 'none') !== op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        let m = all ? (op.impossible ? 0 : -1) : 0;
-        if (all) for (let r = 0; r < ss.length; r++) m &= st[ss[r] * W + w];
-        else for (let r = 0; r < ss.length; r++) m |= st[ss[r] * W + w];
-        m ^= flip;
-        const k = ~unk[off + w];
-        T[w] = m & k;
-        F[w] = ~m & k;
-      }
-    } else {
-      const unk = this.pop.columns[op.field].unknown;
-      const flip = op.negate ? -1 : 0;
-      for (let w = 0; w < words; w++) {
-        const k = ~unk[off + w] ^ flip;
-        T[w] = k;
-        F[w] = ~k;
-      }
-    }
+      if (op.mode !== 'all') orToBits(st, op.slots, (op.mode === 'none') !== op.negate ? -1 : 0, W, words, col.unknown, off, T, F);
+      else if (op.impossible) orToBits(st, NO_ROWS, op.negate ? -1 : 0, W, words, col.unknown, off, T, F);
+      else andToBits(st, op.slots, op.negate ? -1 : 0, W, words, col.unknown, off, T, F);
+    } else knownToBits(this.pop.columns[op.field].unknown, op.negate ? -1 : 0, words, off, T, F);
     let a = 0;
     let b = words;
     while (a < b && F[a] === -1) a++;
