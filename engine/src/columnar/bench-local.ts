@@ -25,7 +25,7 @@ const sorted = !process.argv.includes('--unsorted');
 
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
 // As a batch job would: the workers load while the snapshot is built.
-const pool = threads > 1 ? await ColumnarPool.create(threads) : undefined;
+const pool = threads > 1 ? await ColumnarPool.create(threads, { warmUp: !process.argv.includes('--no-warm-up') }) : undefined;
 const dict = benchDictionary();
 const day = parseDate('2025-06-01')!;
 

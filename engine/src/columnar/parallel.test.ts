@@ -49,6 +49,16 @@ describe('worker threads', () => {
     });
   });
 
+  it('a pool that warms its workers up first gives the same counts', async () => {
+    const warm = await ColumnarPool.create(2, { warmUp: true });
+    try {
+      const par = await evaluateColumnar(plan, pop, { pool: warm, blockWords });
+      expect([...par.eligible]).toEqual([...columnarCounts(plan, pop, { blockWords }).eligible]);
+    } finally {
+      await warm.close();
+    }
+  });
+
   it('a pool of its own for one call, and one thread without workers', async () => {
     const sync = columnarCounts(plan, pop, { blockWords });
     for (const threads of [1, 2]) {

@@ -73,15 +73,18 @@ interface Slot {
 
 export class ColumnarPool {
   private slots: Slot[] = [];
-  private constructor(readonly threads: number) {}
+  private constructor(
+    readonly threads: number,
+    private readonly warm: boolean,
+  ) {}
 
   /**
    * Starts the workers at once, so that they load (a few hundred ms under tsx) while the
    * caller builds its snapshot and plan. Idle workers do not keep the process alive.
    */
-  static async create(threads?: number): Promise<ColumnarPool> {
+  static async create(threads?: number, options: { warmUp?: boolean } = {}): Promise<ColumnarPool> {
     const os = await import('node:os');
-    const pool = new ColumnarPool(Math.max(1, threads ?? os.availableParallelism()));
+    const pool = new ColumnarPool(Math.max(1, threads ?? os.availableParallelism()), options.warmUp ?? false);
     if (pool.threads > 1) await pool.start();
     return pool;
   }
@@ -90,7 +93,7 @@ export class ColumnarPool {
     if (this.slots.length) return;
     const { Worker } = await import('node:worker_threads');
     const url = new URL('./worker-boot.mjs', import.meta.url);
-    for (let i = 0; i < this.threads; i++) this.slots.push({ worker: new Worker(url), progId: 0, popId: 0 });
+    for (let i = 0; i < this.threads; i++) this.slots.push({ worker: new Worker(url, { workerData: { warmUp: this.warm } }), progId: 0, popId: 0 });
     for (const s of this.slots) s.worker.unref();
   }
 

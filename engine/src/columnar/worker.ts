@@ -1,11 +1,12 @@
 // Worker thread: evaluates the blocks it draws from the shared counter with its own
 // BlockEvaluator (its own scratch), reading the population's shared columns.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { BoundProgram } from './bind.ts';
 import { BlockEvaluator } from './block.ts';
 import type { SinkModule, WorkerJob, WorkerReply } from './parallel.ts';
 import type { PopulationData } from './population.ts';
 import { BitsetSink, CountSink, type ColumnarSink } from './sinks.ts';
+import { warmUp } from './warmup.ts';
 
 let prog: { id: number; value: BoundProgram } | undefined;
 let pop: { id: number; value: PopulationData } | undefined;
@@ -41,6 +42,8 @@ async function run(job: WorkerJob): Promise<unknown> {
   }
   return finish();
 }
+
+if ((workerData as { warmUp?: boolean } | undefined)?.warmUp) warmUp();
 
 parentPort!.on('message', (job: WorkerJob) => {
   run(job).then(
