@@ -5,7 +5,7 @@
 // the thing does not exist — no certificate, no disability, no purchase, not on the chain
 // list, not in school — the fact is the known value `none`, so that a rule about it is false
 // rather than unknown. An absent fact stays what it always is: the source has not told us.
-// In self_care, `none` keeps its older meaning, no self-care ability (完全失能).
+// In self_care, 完全失能 is `dependent` (`none` is reserved for "there is none").
 import type { EnumDef } from '@kx/engine';
 
 type Row = [code: string, zh: string, en: string];
@@ -88,7 +88,7 @@ export const SMALL_ENUMS: EnumDef[] = [
   enumOf('self_care', '生活自理能力', 'Self-care ability', [
     ['full', '能够自理', 'Fully self-caring'],
     ['partial', '部分失能', 'Partially dependent'],
-    ['none', '完全失能', 'Fully dependent'],
+    ['dependent', '完全失能', 'Fully dependent'],
   ]),
   enumOf('employment_status', '就业状态', 'Employment status', [
     ['employed', '在职参保', 'Employed (insured)'],

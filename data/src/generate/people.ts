@@ -160,7 +160,7 @@ export function personFacts(ctx: GenContext, i: number): Record<string, unknown>
 function selfCare(rng: Rng, age: number, grade: number | undefined): string {
   const [none, partial] = grade === 1 ? [0.45, 0.35] : grade === 2 ? [0.2, 0.4] : age >= 80 ? [0.08, 0.17] : grade ? [0.02, 0.13] : [0.02, 0.06];
   const u = rng.float();
-  return u < none ? 'none' : u < none + partial ? 'partial' : 'full';
+  return u < none ? 'dependent' : u < none + partial ? 'partial' : 'full';
 }
 
 function needs(rng: Rng, poor: boolean, elderlyAlone: boolean, disabled: boolean): string[] {
