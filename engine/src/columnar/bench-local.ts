@@ -1,7 +1,8 @@
 // Local micro-benchmark of the columnar evaluator (not a test):
 //   npx tsx engine/src/columnar/bench-local.ts [--entities 1000000] [--items 2728]
-//     [--threads 2] [--words 256] [--unsorted] [--runs 3]
-// Prints build, compile and evaluation times and ns per (item, entity) decision.
+//     [--threads 2] [--words 256] [--unsorted] [--no-warm-up] [--runs 3]
+// Prints build, compile and evaluation times and ns per (item, entity) decision, wall
+// and CPU (the machine may be shared). Run 1 with threads is a fresh worker's cost.
 import { performance } from 'node:perf_hooks';
 import { parseDate } from '../values/dates.ts';
 import { benchCatalogue, benchDictionary, benchPopulation } from './bench-synthetic.ts';

@@ -33,6 +33,12 @@ describe('worker threads', () => {
     expect(sync.eligible.some((x) => x > 0)).toBe(true);
   });
 
+  it('runs on one pool queue up rather than mix', async () => {
+    const sync = columnarCounts(plan, pop, { blockWords });
+    const runs = await Promise.all([1, 2, 3].map(() => evaluateColumnar(plan, pop, { pool, blockWords })));
+    for (const r of runs) expect([...r.eligible]).toEqual([...sync.eligible]);
+  });
+
   it('every verdict equals the single-thread verdict', async () => {
     const sync = columnarVerdicts(plan, pop, { blockWords });
     const par = await evaluateColumnar(plan, pop, { pool, blockWords, sink: 'bitsets' });

@@ -97,8 +97,16 @@ export class ColumnarPool {
     for (const s of this.slots) s.worker.unref();
   }
 
-  /** Runs the program over every block; resolves with one sink result per worker. */
-  async run(prog: BoundProgram, pop: PopulationData, job: Omit<WorkerJob, 'progId' | 'popId' | 'counter'>): Promise<unknown[]> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs the program over every block; resolves with one sink result per worker. Runs queue up. */
+  run(prog: BoundProgram, pop: PopulationData, job: Omit<WorkerJob, 'progId' | 'popId' | 'counter'>): Promise<unknown[]> {
+    const next = this.queue.then(() => this.runNow(prog, pop, job));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(prog: BoundProgram, pop: PopulationData, job: Omit<WorkerJob, 'progId' | 'popId' | 'counter'>): Promise<unknown[]> {
     await this.start();
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const progId = idOf(prog);
