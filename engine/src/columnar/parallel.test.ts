@@ -34,9 +34,10 @@ describe('worker threads', () => {
   });
 
   it('runs on one pool queue up rather than mix', async () => {
-    const sync = columnarCounts(plan, pop, { blockWords });
-    const runs = await Promise.all([1, 2, 3].map(() => evaluateColumnar(plan, pop, { pool, blockWords })));
-    for (const r of runs) expect([...r.eligible]).toEqual([...sync.eligible]);
+    const other = compileRules(TEST_DICT, [...RULES].reverse().map((rule, i) => ({ id: `o${i}`, rule })), DAY);
+    const plans = [plan, other, plan, other];
+    const runs = await Promise.all(plans.map((p) => evaluateColumnar(p, pop, { pool, blockWords })));
+    runs.forEach((r, i) => expect([...r.eligible]).toEqual([...columnarCounts(plans[i], pop, { blockWords }).eligible]));
   });
 
   it('every verdict equals the single-thread verdict', async () => {
