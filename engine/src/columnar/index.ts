@@ -2,13 +2,15 @@
 // against a whole population held as typed arrays, with the semantics of the reference
 // interpreter (Kleene logic, exact decimals) and a few word operations per 32 entities.
 //
-//   const pop  = sortForLocality(buildPopulation(dict, entities));     // or PopulationBuilder, row by row
+//   const pool = await ColumnarPool.create(2, { warmUp: true });       // workers load while we build
 //   const plan = compileCatalogue(dict, items, day);                    // plan.stats: leaves total/distinct/fallback
+//   const b = new PopulationBuilder(dict, { fields: planFields(plan) }); // row by row; or buildPopulation(dict, entities)
+//   const pop  = sortForLocality(b.finish());                          // kind, then region: ~4× faster evaluation
 //   const v    = columnarVerdicts(plan, pop);  v.verdict(item, row)    // small populations, tests
 //   const c    = columnarCounts(plan, pop);    c.eligible[item]
 //   evaluateColumnarSync(plan, pop, sink);                              // any ColumnarSink, one thread
-//   await evaluateColumnar(plan, pop, { threads: 2 });                  // CountSink, worker threads
-//   await evaluateColumnar(plan, pop, { sink: 'bitsets' | { module } , pool });
+//   await evaluateColumnar(plan, pop, { pool });                        // CountSink, worker threads
+//   await evaluateColumnar(plan, pop, { pool, sink: 'bitsets' | { module: ROWS_SINK } });
 //
 // How it is fast: items are bound to the day and share one condition graph (equal
 // leaves and subtrees once); per block of entities each field is bucketed once, so a
