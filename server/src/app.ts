@@ -1,0 +1,69 @@
+// buildApp(ctx) assembles the HTTP API; listen() is separate (serve.ts) so that tests
+// call app.inject() against the very same app.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Ctx } from './context.ts';
+import { installErrorHandler } from './http/errors.ts';
+import { installAuth } from './http/auth.ts';
+import { accountsRoutes } from './modules/accounts/routes.ts';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: unknown;
+}
+
+export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
+
+/** Route modules register here; each gets the app and the context. */
+export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
+const MODULES: RouteModule[] = [accountsRoutes];
+
+export async function buildApp(ctx: Ctx, opts: { logger?: boolean; extraModules?: RouteModule[] } = {}): Promise<App> {
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: ctx.config.logLevel,
+            // Never log credentials, cookies, bodies or query strings (they may carry personal data).
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+            },
+          },
+    bodyLimit: 20 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.decorate('kx', ctx);
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    for (const m of methods) if (m !== 'HEAD' && r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/docs')) routeTable.push({ method: m, url: r.url, access: r.config?.access });
+  });
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: '政策快享 Kuaixiang API', version: '1', description: '政策即代码：发布、匹配、推送、兑现 / policies as code' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'kx_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  installAuth(app, ctx);
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/health', { config: { access: 'public' }, schema: { tags: ['system'], summary: '健康检查 / health' } }, async () => {
+    await ctx.db.query('SELECT 1');
+    return { status: 'ok', database: ctx.db.kind };
+  });
+  for (const m of [...MODULES, ...(opts.extraModules ?? [])]) await m(app, ctx);
+  await app.ready();
+  return app;
+}

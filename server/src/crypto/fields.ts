@@ -1,0 +1,87 @@
+// Personal data at rest (R14, 密评 GB/T 39786 §8.4): field encryption with AES-256-GCM, or
+// with SM4 when configured — SM4-CTR with an HMAC-SM3 tag (encrypt-then-MAC), because
+// Node's OpenSSL ships SM4 and SM3 but not SM4-GCM — and a keyed hash (blind index, HMAC)
+// so that a record can be found by its 身份证号 without storing the number in clear.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type CipherName = 'aes-256-gcm' | 'sm4-gcm';
+
+export interface FieldCrypto {
+  encrypt(plain: string): string;
+  decrypt(token: string): string;
+  /** Deterministic keyed hash for lookups (never reversible). */
+  blindIndex(value: string): string;
+  cipher: CipherName;
+}
+
+const VERSION = 'v1';
+const derive = (master: Buffer, info: string, len: number) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, len));
+
+interface Algo {
+  tag: string;
+  seal(plain: Buffer): Buffer;
+  open(raw: Buffer): Buffer;
+}
+
+function aesGcm(master: Buffer): Algo {
+  const key = derive(master, 'kx-field-aes-256-gcm', 32);
+  return {
+    tag: 'a',
+    seal(plain) {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([c.update(plain), c.final()]);
+      return Buffer.concat([iv, c.getAuthTag(), body]);
+    },
+    open(raw) {
+      const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      d.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([d.update(raw.subarray(28)), d.final()]);
+    },
+  };
+}
+
+function sm4CtrSm3(master: Buffer): Algo {
+  const key = derive(master, 'kx-field-sm4-ctr', 16);
+  const macKey = derive(master, 'kx-field-sm4-mac', 32);
+  const mac = (data: Buffer) => createHmac('sm3', macKey).update(data).digest();
+  return {
+    tag: 's',
+    seal(plain) {
+      const iv = randomBytes(16);
+      const c = createCipheriv('sm4-ctr', key, iv);
+      const body = Buffer.concat([iv, c.update(plain), c.final()]);
+      return Buffer.concat([mac(body), body]);
+    },
+    open(raw) {
+      const tag = raw.subarray(0, 32);
+      const body = raw.subarray(32);
+      if (!timingSafeEqual(tag, mac(body))) throw new Error('密文完整性校验失败 / ciphertext integrity check failed');
+      const d = createDecipheriv('sm4-ctr', key, body.subarray(0, 16));
+      return Buffer.concat([d.update(body.subarray(16)), d.final()]);
+    },
+  };
+}
+
+export function createFieldCrypto(master: Buffer, cipher: CipherName = 'aes-256-gcm'): FieldCrypto {
+  if (master.length !== 32) throw new Error('数据密钥应为 32 字节 / the data key must be 32 bytes');
+  // Both algorithms can read: a city that switches to SM4 still reads older AES records.
+  const algos = { a: aesGcm(master), s: sm4CtrSm3(master) };
+  const current = cipher === 'sm4-gcm' ? algos.s : algos.a;
+  const macKey = derive(master, 'kx-blind-index', 32);
+  return {
+    cipher,
+    encrypt(plain) {
+      return `${VERSION}.${current.tag}.${current.seal(Buffer.from(plain, 'utf8')).toString('base64')}`;
+    },
+    decrypt(token) {
+      const [v, tag, b64] = token.split('.');
+      const algo = algos[tag as 'a' | 's'];
+      if (v !== VERSION || !algo || !b64) throw new Error('密文格式无效 / invalid ciphertext');
+      return algo.open(Buffer.from(b64, 'base64')).toString('utf8');
+    },
+    blindIndex(value) {
+      return createHmac('sha256', macKey).update(value.trim().toUpperCase()).digest('base64url');
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Who is calling: a session (cookie kx_session, or "Authorization: Bearer kxs_…") or a
+// source system's API token ("Authorization: Bearer kxt_…"). Tokens are random and only
+// their SHA-256 is stored. Access is then checked against the route's declaration.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { appendAudit } from '../modules/audit/audit.ts';
+import { DomainError } from '../errors.ts';
+import { actorOf, checkAccess, type Principal, type Role } from './access.ts';
+
+export const SESSION_COOKIE = 'kx_session';
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const newToken = (prefix: 'kxs_' | 'kxt_') => prefix + randomBytes(32).toString('base64url');
+
+async function sessionPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {
+  const r = await ctx.db.query<{ id: string; username: string; role: Role; department: string | null; entity_id: string | null; disabled: boolean }>(
+    `SELECT u.id::text AS id, u.username, u.role, u.department, u.entity_id::text AS entity_id, u.disabled
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > $2`,
+    [sha256(token), ctx.now()],
+  );
+  const u = r.rows[0];
+  if (!u || u.disabled) return undefined;
+  return { kind: 'user', userId: u.id, username: u.username, role: u.role, ...(u.department ? { department: u.department } : {}), ...(u.entity_id ? { entityId: u.entity_id } : {}) };
+}
+
+async function tokenPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {
+  const r = await ctx.db.query<{ id: string; source: string }>('SELECT id::text AS id, source FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [sha256(token)]);
+  const t = r.rows[0];
+  return t ? { kind: 'source', source: t.source, tokenId: t.id } : undefined;
+}
+
+export async function resolvePrincipal(ctx: Ctx, req: FastifyRequest): Promise<Principal | undefined> {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const token = auth.slice(7).trim();
+    if (token.startsWith('kxt_')) return tokenPrincipal(ctx, token);
+    if (token.startsWith('kxs_')) return sessionPrincipal(ctx, token);
+    return undefined;
+  }
+  const cookie = req.cookies?.[SESSION_COOKIE];
+  return cookie ? sessionPrincipal(ctx, cookie) : undefined;
+}
+
+export function installAuth(app: FastifyInstance, ctx: Ctx): void {
+  app.addHook('preHandler', async (req) => {
+    req.principal = await resolvePrincipal(ctx, req);
+    try {
+      checkAccess(req.routeOptions.config?.access, req.principal);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'FORBIDDEN')
+        await appendAudit(ctx.db, { actor: actorOf(req.principal), action: 'access.denied', subject: `${req.method} ${req.routeOptions.url}`, outcome: 'denied' });
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,44 @@
+// The one place where errors become HTTP answers: {code, message, field}. Bad input is
+// 4xx, never 5xx; an unexpected error is 500 with no detail leaked (logged, without PII).
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { EngineError } from '@kx/engine';
+import { DomainError, ERROR_CODES } from '../errors.ts';
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  message_en?: string;
+  field?: string;
+  details?: unknown;
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | DomainError | EngineError | Error, req, reply) => {
+    if (err instanceof DomainError) {
+      const body: ErrorBody = { code: err.code, message: err.zh, message_en: err.en, ...(err.field ? { field: err.field } : {}), ...(err.details !== undefined ? { details: err.details } : {}) };
+      return reply.status(ERROR_CODES[err.code]).send(body);
+    }
+    if (err instanceof EngineError) {
+      const body: ErrorBody = { code: err.code, message: err.zh, message_en: err.en, ...(err.loc ? { field: `${err.loc.line}:${err.loc.col}` } : {}) };
+      return reply.status(400).send(body);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const v = fe.validation[0];
+      const field = `${fe.validationContext ?? 'body'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      return reply.status(400).send({
+        code: 'BAD_INPUT',
+        message: `请求参数无效：${field}${missing ? '.' + missing : ''} ${v?.message ?? ''}`.trim(),
+        message_en: `invalid request: ${field}${missing ? '.' + missing : ''} ${v?.message ?? ''}`.trim(),
+        field: missing ? `${field}.${missing}` : field,
+      } satisfies ErrorBody);
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_INPUT', message: fe.message } satisfies ErrorBody);
+    }
+    req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'unexpected error');
+    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误', message_en: 'internal error' } satisfies ErrorBody);
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}`, message_en: 'no such route' } satisfies ErrorBody));
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser, bearer, DATABASES, PASSWORD, testEnv, type TestEnv } from '../../../test/harness.ts';
+import { verifyAudit } from '../audit/audit.ts';
+
+describe.each(DATABASES)('accounts on %s', (kind) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await testEnv(kind);
+    await addUser(env, 'admin', 'admin');
+    await addUser(env, 'clerk-rsj', 'clerk', { department: 'lc-rsj' });
+  });
+  afterAll(() => env.close());
+
+  it('logs in with a password, sets an httpOnly session cookie and knows who you are', async () => {
+    const r = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'clerk-rsj', password: PASSWORD } });
+    expect(r.statusCode).toBe(200);
+    const cookie = r.cookies.find((c) => c.name === 'kx_session')!;
+    expect(cookie.httpOnly).toBe(true);
+    const me = await env.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { kx_session: cookie.value } });
+    expect(me.json()).toMatchObject({ username: 'clerk-rsj', role: 'clerk', department: 'lc-rsj' });
+  });
+
+  it('locks an account after five wrong passwords, and says until when', async () => {
+    await addUser(env, 'victim', 'leader');
+    for (let i = 0; i < 5; i++) {
+      const r = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: 'wrong-password-1' } });
+      expect(r.statusCode).toBe(401);
+    }
+    const locked = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: PASSWORD } });
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().message).toContain('账号已锁定');
+    env.clock.now = new Date(env.clock.now.getTime() + 16 * 60_000);
+    const later = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: PASSWORD } });
+    expect(later.statusCode).toBe(200);
+  });
+
+  it('answers 401 without a session and 403 for the wrong role, and audits the refusal', async () => {
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/users' })).statusCode).toBe(401);
+    const clerk = await env.login('clerk-rsj');
+    const r = await env.app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(clerk) });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toMatchObject({ code: 'FORBIDDEN' });
+    const denied = await env.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE action = 'access.denied'");
+    expect(Number(denied.rows[0].n)).toBeGreaterThan(0);
+  });
+
+  it('rejects bad input with the field named, never a 5xx', async () => {
+    const admin = await env.login('admin');
+    const r = await env.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(admin), payload: { username: 'x y', display_name: 'X', role: 'clerk' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toContain('username');
+    const noDept = await env.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(admin), payload: { username: 'nodept', display_name: 'X', role: 'clerk', password: 'abcdefgh12' } });
+    expect(noDept.statusCode).toBe(400);
+    expect(noDept.json()).toMatchObject({ field: 'department' });
+    const weak = await env.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(admin), payload: { username: 'weak', display_name: 'X', role: 'leader', password: 'aaaaaaaaaa' } });
+    expect(weak.json()).toMatchObject({ field: 'password' });
+  });
+
+  it('issues source tokens shown once, usable until revoked', async () => {
+    const admin = await env.login('admin');
+    const r = await env.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { name: '人社系统', source: 'hrss' } });
+    expect(r.statusCode).toBe(201);
+    const { token, id } = r.json();
+    expect(token).toMatch(/^kxt_/);
+    const stored = await env.db.query<{ token_hash: string }>('SELECT token_hash FROM api_tokens WHERE id = $1', [id]);
+    expect(stored.rows[0].token_hash).not.toContain(token.slice(4, 20));
+    const bad = await env.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { name: 'x', source: 'nasa' } });
+    expect(bad.json()).toMatchObject({ code: 'BAD_INPUT', field: 'source' });
+    // a source token cannot act as a user
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(403);
+  });
+
+  it('keeps an intact audit chain', async () => {
+    const v = await verifyAudit(env.db);
+    expect(v.broken).toBeUndefined();
+    expect(v).toMatchObject({ ok: true });
+  });
+
+  it('serves its OpenAPI document and health', async () => {
+    const doc = (await env.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(doc.paths['/api/v1/auth/login'].post.summary).toContain('登录');
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/health' })).json()).toEqual({ status: 'ok', database: kind });
+  });
+});
