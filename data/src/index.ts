@@ -15,3 +15,4 @@ export * from './generate/format.ts';
 export { DEFAULT_AS_OF } from './generate/context.ts';
 export * from './generate/catalogue.ts';
 export * from './generate/policy-yaml.ts';
+export * from './catalogue/samples.ts';
