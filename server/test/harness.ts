@@ -2,13 +2,13 @@
 // PostgreSQL server too when DATABASE_URL is set (each test file gets its own database,
 // dropped afterwards). The clock is pinned so that deadlines and ages are reproducible.
 import { randomBytes } from 'node:crypto';
-import { DEPARTMENTS } from '@kx/data';
 import { buildApp, type App, type RouteModule } from '../src/app.ts';
 import type { Config } from '../src/config.ts';
 import { createCtx, type Ctx } from '../src/context.ts';
 import { connectPostgres, openPglite, type Db } from '../src/db/db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createUser } from '../src/modules/accounts/service.ts';
+import { seedDepartments } from '../src/seed/departments.ts';
 
 export const DATABASES: ('pglite' | 'postgres')[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 export const PASSWORD = 'Kuaixiang2025';
@@ -74,14 +74,6 @@ export async function testEnv(kind: 'pglite' | 'postgres', opts: { modules?: Rou
       return (r.json() as { token: string }).token;
     },
   };
-}
-
-export async function seedDepartments(db: Db): Promise<void> {
-  for (const level of ['city', 'county'] as const)
-    for (const d of DEPARTMENTS.filter((x) => x.level === level))
-      await db.query('INSERT INTO departments (code, name, short_name, region, level, kind, parent) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING', [
-        d.code, d.name, d.short, d.region, d.level, d.kind, d.parent ?? null,
-      ]);
 }
 
 /** Creates a user with PASSWORD. Entity roles need an entity id. */
