@@ -31,7 +31,7 @@ function f(
   en: string,
   source: string,
   kinds: EntityKind[],
-  opts: { enum?: string; unit?: U; mutable?: boolean; description?: string } = {},
+  opts: { enum?: string; unit?: U; mutable?: boolean; description?: string; sensitive?: boolean } = {},
 ): FieldDef {
   return {
     key,
@@ -43,6 +43,7 @@ function f(
     ...(opts.unit === PCT ? { percent: true } : opts.unit ? { unit: { zh: opts.unit[0], en: opts.unit[1] } } : {}),
     mutable: opts.mutable ?? true,
     ...(opts.description ? { description: opts.description } : {}),
+    ...(opts.sensitive ? { sensitive: true } : {}),
   };
 }
 
@@ -55,7 +56,7 @@ const PCT: U = ['', ''];
 
 export const FIELDS: FieldDef[] = [
   // Shared
-  f('name', 'text', '名称/姓名', 'Name', 'market', B, { mutable: false }),
+  f('name', 'text', '名称/姓名', 'Name', 'market', B, { mutable: false, sensitive: true }),
   f('region', 'region', '所在地', 'Region', 'market', B, { description: '企业注册地或个人常住地，GB/T 2260 / 乡镇街道代码' }),
   f('credit_status', 'enum', '信用状况', 'Credit status', 'market', B, { enum: 'credit_status' }),
 
@@ -109,7 +110,7 @@ export const FIELDS: FieldDef[] = [
   f('loan_overdue', 'bool', '贷款逾期或展期', 'Loan overdue or extended', 'finance', B),
 
   // Person: household registry (公安)
-  f('id_number', 'text', '公民身份号码', 'Citizen ID number', 'police', P, { mutable: false }),
+  f('id_number', 'text', '公民身份号码', 'Citizen ID number', 'police', P, { mutable: false, sensitive: true }),
   f('birth_date', 'date', '出生日期', 'Date of birth', 'police', P, { mutable: false }),
   f('sex', 'enum', '性别', 'Sex', 'police', P, { enum: 'sex', mutable: false }),
   f('hukou_region', 'region', '户籍所在地', 'Place of household registration', 'police', P),
@@ -117,11 +118,11 @@ export const FIELDS: FieldDef[] = [
   f('alive', 'bool', '健在', 'Alive', 'police', P, { mutable: false }),
   f('lives_alone', 'bool', '独居', 'Lives alone', 'civil', P),
   // Civil affairs, disabled persons' federation, medical insurance
-  f('disability_category', 'enum', '残疾类别', 'Disability category', 'dpf', P, { enum: 'disability_category', description: '残联未登记残疾的为 none（无残疾）；缺失表示残联数据未到' }),
-  f('disability_grade', 'int', '残疾等级', 'Disability grade', 'dpf', P, { unit: ['级', ''], description: '一级最重，四级最轻；无残疾者（残疾类别 none）无此项，规则应先判断 disability_category != "none"' }),
-  f('self_care', 'enum', '生活自理能力', 'Self-care ability', 'civil', P, { enum: 'self_care' }),
+  f('disability_category', 'enum', '残疾类别', 'Disability category', 'dpf', P, { enum: 'disability_category', description: '残联未登记残疾的为 none（无残疾）；缺失表示残联数据未到', sensitive: true }),
+  f('disability_grade', 'int', '残疾等级', 'Disability grade', 'dpf', P, { unit: ['级', ''], description: '一级最重，四级最轻；无残疾者（残疾类别 none）无此项，规则应先判断 disability_category != "none"', sensitive: true }),
+  f('self_care', 'enum', '生活自理能力', 'Self-care ability', 'civil', P, { enum: 'self_care', sensitive: true }),
   f('household_size', 'int', '家庭人口', 'Household size', 'civil', P, { unit: REN }),
-  f('household_income_pc', 'dec', '家庭月人均收入', 'Household income per person per month', 'civil', P, { unit: ['元/月', 'yuan/month'] }),
+  f('household_income_pc', 'dec', '家庭月人均收入', 'Household income per person per month', 'civil', P, { unit: ['元/月', 'yuan/month'], sensitive: true }),
   f('household_assets_ok', 'bool', '家庭财产符合规定', 'Household assets within the limit', 'civil', P),
   f('dibao', 'bool', '低保对象', 'Minimum-living-allowance recipient', 'civil', P),
   f('tekun', 'bool', '特困供养人员', 'Person in extreme poverty under support', 'civil', P),
@@ -129,8 +130,8 @@ export const FIELDS: FieldDef[] = [
   f('has_supporter', 'bool', '有具备赡养抚养扶养能力的义务人', 'Has a legal supporter able to pay', 'civil', P),
   f('work_injury_care', 'bool', '享受工伤保险生活护理费', 'Receives work-injury nursing allowance', 'hrss', P),
   f('resident_medical_insured', 'bool', '参加城乡居民基本医疗保险', 'Enrolled in resident medical insurance', 'medical', P),
-  f('medical_oop_year', 'dec', '年度政策范围内自付医疗费用', 'Out-of-pocket medical costs in scope this year', 'medical', P, { unit: YUAN }),
-  f('emergency_expense', 'dec', '突发性刚性支出', 'Sudden unavoidable expense', 'declared', P, { unit: YUAN }),
+  f('medical_oop_year', 'dec', '年度政策范围内自付医疗费用', 'Out-of-pocket medical costs in scope this year', 'medical', P, { unit: YUAN, sensitive: true }),
+  f('emergency_expense', 'dec', '突发性刚性支出', 'Sudden unavoidable expense', 'declared', P, { unit: YUAN, sensitive: true }),
   // Employment (人社)
   f('employment_status', 'enum', '就业状态', 'Employment status', 'hrss', P, { enum: 'employment_status' }),
   f('ui_months_total', 'int', '累计缴纳失业保险月数', 'Cumulative UI contribution months', 'hrss', P, { unit: MONTH }),

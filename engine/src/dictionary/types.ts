@@ -41,6 +41,11 @@ export interface FieldDef {
   /** Whether a person could change it (used to rank counterfactuals); birth dates cannot. */
   mutable?: boolean;
   description?: string;
+  /**
+   * Personal information (PIPL, GB/T 35273): encrypted at rest, masked in API answers by
+   * default, never written to logs or the audit log.
+   */
+  sensitive?: boolean;
 }
 
 export interface SourceDef {
