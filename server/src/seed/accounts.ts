@@ -1,0 +1,40 @@
+// Demo accounts, one or more for every role, so that a newcomer can walk every journey.
+import type { Ctx } from '../context.ts';
+import type { Queryable } from '../db/db.ts';
+import type { Role } from '../http/access.ts';
+import { createUser } from '../modules/accounts/service.ts';
+
+export const DEMO_PASSWORD = 'Kuaixiang2025';
+
+export interface DemoAccount {
+  username: string;
+  display_name: string;
+  role: Role;
+  department?: string;
+  /** For enterprise / resident logins: the demo profile they act for. */
+  profile?: 'enterprise' | 'resident';
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', display_name: '平台管理员（市大数据局）', role: 'admin' },
+  { username: 'leader', display_name: '市政府领导', role: 'leader' },
+  { username: 'rsj-clerk', display_name: '市人社局经办人', role: 'clerk', department: 'lc-rsj' },
+  { username: 'rsj-approver', display_name: '市人社局审核人', role: 'approver', department: 'lc-rsj' },
+  { username: 'mzj-clerk', display_name: '市民政局经办人', role: 'clerk', department: 'lc-mzj' },
+  { username: 'mzj-approver', display_name: '市民政局审核人', role: 'approver', department: 'lc-mzj' },
+  { username: 'gxj-clerk', display_name: '市工信局经办人', role: 'clerk', department: 'lc-gxj' },
+  { username: 'gxj-approver', display_name: '市工信局审核人', role: 'approver', department: 'lc-gxj' },
+  { username: 'sx-mzj-clerk', display_name: '莘县民政局经办人', role: 'clerk', department: 'sx-mzj' },
+  { username: 'czj-payout', display_name: '市财政局兑现专员', role: 'payout', department: 'lc-czj' },
+  { username: 'rsj-payout', display_name: '市人社局兑现专员', role: 'payout', department: 'lc-rsj' },
+  { username: 'enterprise', display_name: '聊城示例轴承有限公司', role: 'enterprise', profile: 'enterprise' },
+  { username: 'resident', display_name: '李某某', role: 'resident', profile: 'resident' },
+];
+
+export async function seedAccounts(ctx: Ctx, q: Queryable, entityOf: (profile: 'enterprise' | 'resident') => string): Promise<void> {
+  for (const a of DEMO_ACCOUNTS) {
+    const exists = await q.query('SELECT 1 FROM users WHERE username = $1', [a.username]);
+    if (exists.rows.length) continue;
+    await createUser(ctx, q, { username: a.username, display_name: a.display_name, role: a.role, password: DEMO_PASSWORD, ...(a.department ? { department: a.department } : {}), ...(a.profile ? { entity_id: entityOf(a.profile) } : {}) }, undefined);
+  }
+}
