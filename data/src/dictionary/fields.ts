@@ -166,4 +166,6 @@ export const FIELDS: FieldDef[] = [
   f('service_years', 'int', '服役年限', 'Years of military service', 'civil', P, { unit: ['年', 'years'] }),
   f('scrapped_old_car', 'bool', '报废旧车（国三及以下燃油车或2018年4月前新能源车）', 'Scrapped an eligible old car', 'commerce', P),
   f('new_car_type', 'enum', '新购乘用车类型', 'New passenger car type', 'commerce', P, { enum: 'vehicle_type', description: '当年未新购乘用车的为 none（无）' }),
+  // Payouts (R7): where the money goes; never a condition of eligibility
+  f('bank_account', 'text', '收款银行账号', 'Bank account for payments', 'declared', B, { sensitive: true, description: '兑现资金的收款账号；加密存储，除拨付文件外一律脱敏显示（6228 **** **** 8888）' }),
 ];
