@@ -16,3 +16,4 @@ export { DEFAULT_AS_OF } from './generate/context.ts';
 export * from './generate/catalogue.ts';
 export * from './generate/policy-yaml.ts';
 export * from './catalogue/samples.ts';
+export * from './codes/calendar.ts';
