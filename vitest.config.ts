@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Scans the logs the whole run wrote for ID numbers and phone numbers (R14).
+    globalSetup: ['server/test/log-scan.global.ts'],
     coverage: {
       provider: 'v8',
       include: ['engine/src/**/*.ts'],

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from './context.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { installAuth } from './http/auth.ts';
+import { loggerOptions, type LogSink } from './http/logging.ts';
 import { accountsRoutes } from './modules/accounts/routes.ts';
 
 export interface RouteInfo {
@@ -23,19 +24,17 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
 const MODULES: RouteModule[] = [accountsRoutes];
 
-export async function buildApp(ctx: Ctx, opts: { logger?: boolean; extraModules?: RouteModule[] } = {}): Promise<App> {
+export interface BuildOptions {
+  logger?: boolean;
+  /** Where log lines go (default stdout); tests pass a capture. */
+  logStream?: LogSink;
+  extraModules?: RouteModule[];
+}
+
+export async function buildApp(ctx: Ctx, opts: BuildOptions = {}): Promise<App> {
   const app = Fastify({
-    logger:
-      opts.logger === false
-        ? false
-        : {
-            level: ctx.config.logLevel,
-            // Never log credentials, cookies, bodies or query strings (they may carry personal data).
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-            serializers: {
-              req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-            },
-          },
+    // Method, path and status only; never bodies, query strings or credentials (http/logging.ts).
+    logger: opts.logger === false ? false : loggerOptions(ctx.config.logLevel, opts.logStream),
     bodyLimit: 20 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
@@ -43,6 +42,8 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; extraModules?
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
+    // The API documentation is public, like the document it renders (/api/v1/openapi.json).
+    if (r.url.startsWith('/api/v1/docs')) r.config = { ...r.config, access: 'public' };
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     for (const m of methods) if (m !== 'HEAD' && r.url.startsWith('/api/v1/') && !r.url.startsWith('/api/v1/docs')) routeTable.push({ method: m, url: r.url, access: r.config?.access });
   });
