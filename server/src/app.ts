@@ -11,6 +11,10 @@ import { installErrorHandler } from './http/errors.ts';
 import { installAuth } from './http/auth.ts';
 import { loggerOptions, type LogSink } from './http/logging.ts';
 import { accountsRoutes } from './modules/accounts/routes.ts';
+import { payoutsRoutes } from './modules/payouts/routes.ts';
+import { catalogueRoutes } from './modules/catalogue/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { profilesRoutes } from './modules/profiles/routes.ts';
 
 export interface RouteInfo {
   method: string;
@@ -22,7 +26,7 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 
 /** Route modules register here; each gets the app and the context. */
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
-const MODULES: RouteModule[] = [accountsRoutes];
+const MODULES: RouteModule[] = [accountsRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes];
 
 export interface BuildOptions {
   logger?: boolean;
