@@ -4,6 +4,8 @@ import { registerTest } from './commands/test.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerMigrate } from './commands/migrate.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kx')
@@ -16,5 +18,7 @@ export async function main(argv: string[]): Promise<void> {
   registerEval(program);
   registerDemo(program);
   registerGenerate(program);
+  registerAudit(program);
+  registerMigrate(program);
   await program.parseAsync(argv);
 }
