@@ -35,12 +35,12 @@ export const actor = (p: Principal | undefined): string => (p ? actorOf(p) : 'sy
  * Runs fn in one transaction. A FORBIDDEN refusal is audited as denied and a publication
  * refused by its cases as failed, outside the transaction (which has rolled back by then; PGlite has one connection, so not inside it).
  */
-export async function guarded<T>(ctx: Ctx, p: Principal | undefined, action: string, subject: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
+export async function guarded<T>(ctx: Ctx, p: Principal | undefined, action: string, subject: string | (() => string), fn: (q: Queryable) => Promise<T>): Promise<T> {
   try {
     return await ctx.db.tx(fn);
   } catch (e) {
     if (e instanceof DomainError && (e.code === 'FORBIDDEN' || e.code === 'CASES_FAILED'))
-      await appendAudit(ctx.db, { actor: actor(p), action, subject, outcome: e.code === 'FORBIDDEN' ? 'denied' : 'failed', detail: { reason: e.en } });
+      await appendAudit(ctx.db, { actor: actor(p), action, subject: typeof subject === 'string' ? subject : subject(), outcome: e.code === 'FORBIDDEN' ? 'denied' : 'failed', detail: { reason: e.en } });
     throw e;
   }
 }

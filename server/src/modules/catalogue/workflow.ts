@@ -100,9 +100,11 @@ export interface TransitionInput {
 
 async function transition(ctx: Ctx, by: Principal, id: string, input: TransitionInput, step: Step): Promise<VersionMeta & { match_job_id?: string }> {
   const action = `item.${step.action}`;
-  return guarded(ctx, by, action, subjectOf(id, input.version), async (q) => {
+  // The version is known only once the item is read; a refusal is audited against it.
+  let subject = subjectOf(id, input.version);
+  return guarded(ctx, by, action, () => subject, async (q) => {
     const { row, v } = await target(q, id, input.version, step, by);
-    const subject = subjectOf(id, v.version);
+    subject = subjectOf(id, v.version);
     const now = ctx.now();
     if (step.action === 'publish' && v.status === 'published') {
       // A retried publication: already done; answer as the first time did.
