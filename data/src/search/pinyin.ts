@@ -1,0 +1,88 @@
+// Quick search by pinyin: 'gljt' finds 高龄津贴, 'wengang' finds 稳岗, 'wengangfh' finds
+// 稳岗返还. Titles are read with context (pinyin-pro picks 莘县 shen xian, 长寿 chang shou);
+// single characters, used for the typo channel, are read alone and cached.
+import { pinyin } from 'pinyin-pro';
+
+export interface PinyinMatch {
+  /** First syllable matched. */
+  start: number;
+  /** Syllables matched. */
+  length: number;
+  /** Of which typed in full (the rest by their initials or, the last one, by a prefix). */
+  full: number;
+}
+
+/** Toneless syllables of the Chinese characters of a text, in order (others are dropped). */
+export function syllablesOf(text: string): string[] {
+  if (!/[\u3400-\u9fff]/.test(text)) return [];
+  return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'removed', v: true }).filter((s) => /^[a-z]+$/.test(s));
+}
+
+const charCache = new Map<string, string>();
+
+/** The toneless reading of one character ('岗' → 'gang'); the character itself when it has none. */
+export function charPinyin(ch: string): string {
+  let p = charCache.get(ch);
+  if (p === undefined) {
+    p = /[\u3400-\u9fff]/.test(ch) ? pinyin(ch, { toneType: 'none', v: true }) : ch;
+    if (charCache.size < 50_000) charCache.set(ch, p);
+  }
+  return p;
+}
+
+/** The homophone key of a word: its characters' readings ('稳刚' and '稳岗' → 'wen gang'). */
+export function soundKey(word: string): string {
+  return [...word].map(charPinyin).join(' ');
+}
+
+/** A query typed in Latin letters only (spaces and apostrophes allowed), at least two letters. */
+export function isPinyinQuery(q: string): boolean {
+  const s = q.trim().toLowerCase();
+  return /^[a-z' ]+$/.test(s) && s.replace(/[' ]/g, '').length >= 2;
+}
+
+function initialOf(s: string): string {
+  return /^(zh|ch|sh)/.test(s) ? s.slice(0, 2) : s[0];
+}
+
+/**
+ * Matches typed letters from `pos` against consecutive syllables from `i`: each syllable
+ * typed in full or by its initial; the last may be any prefix (the user is still typing).
+ * Returns [syllables, full] of the way that types most syllables in full, or undefined.
+ * Memoised on (pos, i), so hostile input stays linear in letters × syllables.
+ */
+function consume(q: string, pos: number, syl: readonly string[], i: number, memo: Map<number, [number, number] | null>): [number, number] | undefined {
+  if (pos === q.length) return [0, 0];
+  if (i >= syl.length) return undefined;
+  const key = pos * 4096 + i;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const s = syl[i];
+  let best: [number, number] | undefined;
+  const take = (n: number, isFull: boolean) => {
+    const rest = consume(q, pos + n, syl, i + 1, memo);
+    if (rest && (!best || rest[1] + (isFull ? 1 : 0) > best[1])) best = [rest[0] + 1, rest[1] + (isFull ? 1 : 0)];
+  };
+  if (q.startsWith(s, pos)) take(s.length, true);
+  const ini = initialOf(s);
+  if (ini.length < s.length && q.startsWith(ini, pos)) take(ini.length, false);
+  else if (ini.length > 1 && q[pos] === s[0]) take(1, false);
+  // A partial last syllable: 'wengan' for wen gang.
+  const left = q.length - pos;
+  if (!best && left < s.length && s.startsWith(q.slice(pos))) best = [1, 0];
+  memo.set(key, best ?? null);
+  return best;
+}
+
+/** The best match of pinyin letters in a title's syllables: most syllables typed in full, then earliest. */
+export function matchPinyin(query: string, syllables: readonly string[]): PinyinMatch | undefined {
+  const q = query.toLowerCase().replace(/[' ]/g, '');
+  if (!q) return undefined;
+  let best: PinyinMatch | undefined;
+  for (let start = 0; start < syllables.length; start++) {
+    if (syllables[start][0] !== q[0]) continue;
+    const r = consume(q, 0, syllables, start, new Map());
+    if (r && (!best || r[1] > best.full)) best = { start, length: r[0], full: r[1] };
+  }
+  return best;
+}
