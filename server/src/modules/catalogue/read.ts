@@ -2,11 +2,11 @@
 // staff and admins also see drafts and every version. Region filters use the region tree
 // (a city-wide item applies in each county; a county item lies within the city), so they
 // are applied in code over the rows the SQL filters leave.
-import type { PolicyItem } from '@kx/engine';
+import { parseDate, type PolicyItem } from '@kx/engine';
 import type { Static } from 'typebox';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
-import { DomainError, notFound } from '../../errors.ts';
+import { badInput, DomainError, notFound } from '../../errors.ts';
 import type { Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { diffVersions, type VersionDiff } from './diff.ts';
@@ -56,6 +56,8 @@ export async function itemSummaries(q: Queryable, keys: { id: string; version: n
 }
 
 export async function listItems(ctx: Ctx, f: ItemsQuery): Promise<Paged<ItemSummary>> {
+  if (f.open_on !== undefined && parseDate(f.open_on) === undefined) throw badInput('open_on', `日期 "${f.open_on}" 无效`, `"${f.open_on}" is not a valid date`);
+  if (f.region !== undefined && !ctx.dict.regions.isValid(f.region)) throw badInput('region', `区划代码 "${f.region}" 无效`, `"${f.region}" is not a valid region code`);
   const r = await ctx.db.query<{ id: string; version: number; region_scope: string[] }>(
     `SELECT i.id, v.version, v.region_scope FROM ${PUBLISHED_JOIN}
       WHERE ($1::text IS NULL OR i.department = $1) AND ($2::text IS NULL OR v.audience = $2) AND ($3::text IS NULL OR v.mode = $3)
@@ -76,6 +78,7 @@ const DOC_COLS = `d.id, d.title, d.number, d.issuers, d.published_on::text AS pu
 
 /** Documents with at least one item in force; a document that is only drafts is not public yet. */
 export async function listDocuments(ctx: Ctx, f: DocumentsQuery): Promise<Paged<DocSummary>> {
+  if (f.region !== undefined && !ctx.dict.regions.isValid(f.region)) throw badInput('region', `区划代码 "${f.region}" 无效`, `"${f.region}" is not a valid region code`);
   const r = await ctx.db.query<{ id: string; region_scope: string[] }>(
     `SELECT d.id, v.region_scope FROM documents d JOIN ${PUBLISHED_JOIN} ON i.document_id = d.id
       WHERE ($1::text IS NULL OR $1 = ANY(d.issuers) OR i.department = $1) AND ($2::text IS NULL OR d.title ILIKE $2)

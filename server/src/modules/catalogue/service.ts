@@ -9,7 +9,7 @@ import type { Principal } from '../../http/access.ts';
 import { appendAudit, canonical } from '../audit/audit.ts';
 import { canonicalItem, parseItemJson, parsePolicyYaml, type DocumentMeta } from './input.ts';
 import {
-  departmentExists, documentExists, getItemRow, getVersionRow, insertItem, insertVersion, OPEN_STATUSES, replaceVersionBody, saveDocument, setStatus,
+  departmentExists, getItemRow, getVersionRow, insertItem, insertVersion, OPEN_STATUSES, replaceVersionBody, saveDocument, setStatus,
 } from './repo.ts';
 import { actor, guarded, requireDepartmentRole, subjectOf } from './rules.ts';
 import type { DraftBody, UpdateDraftBody, VersionMeta } from './schema.ts';
@@ -37,9 +37,12 @@ async function openVersionConflict(q: Queryable, id: string, latest: number): Pr
   return v && OPEN_STATUSES.includes(v.status) ? v : undefined;
 }
 
-async function saveNewDraft(ctx: Ctx, q: Queryable, by: Principal, item: PolicyItem, field: string): Promise<VersionMeta> {
+async function saveNewDraft(ctx: Ctx, q: Queryable, by: Principal, item: PolicyItem, field: string, issuers: string[]): Promise<VersionMeta> {
   requireDepartmentRole(by, item.department, AUTHORS, AUTHOR_WHAT);
   if (!(await departmentExists(q, item.department))) throw badInput(`${field}.department`, `部门 "${item.department}" 不存在`, `no department "${item.department}"`);
+  // A department drafts items only under documents it issued (or co-issued).
+  if (!issuers.includes(item.department))
+    throw badInput(`${field}.department`, `部门 ${item.department} 不是政策文件 ${item.document_id} 的发文部门（${issuers.join('、')}）`, `${item.department} is not an issuer of document ${item.document_id} (${issuers.join(', ')})`);
   const row = await getItemRow(q, item.id, true);
   let version = 1;
   if (row) {
@@ -73,15 +76,18 @@ export async function createDraft(ctx: Ctx, by: Principal, input: DraftBody): Pr
       if (await saveDocument(q, document, false, ctx.now()))
         await appendAudit(q, { actor: actor(by), action: 'document.create', subject: `document:${document.id}` });
       const versions: VersionMeta[] = [];
-      for (const [i, item] of items.entries()) versions.push(metaOf(await saveNewDraft(ctx, q, by, item, `items[${i}]`)));
+      // an existing document keeps its stored text and issuers: drafts do not change them
+      const { issuers } = (await q.query<{ issuers: string[] }>('SELECT issuers FROM documents WHERE id = $1', [document.id])).rows[0];
+      for (const [i, item] of items.entries()) versions.push(metaOf(await saveNewDraft(ctx, q, by, item, `items[${i}]`, issuers)));
       return { document_id: document.id, versions };
     });
   }
   const item = parseItemJson(input.item, input.document_id, ctx.dict);
   return guarded(ctx, by, 'item.create', subjectOf(item.id), async (q) => {
     requireDepartmentRole(by, item.department, AUTHORS, AUTHOR_WHAT);
-    if (!(await documentExists(q, input.document_id))) throw badInput('document_id', `政策文件 ${input.document_id} 不存在`, `no document ${input.document_id}`);
-    return { document_id: input.document_id, versions: [metaOf(await saveNewDraft(ctx, q, by, item, 'item'))] };
+    const doc = await q.query<{ issuers: string[] }>('SELECT issuers FROM documents WHERE id = $1', [input.document_id]);
+    if (!doc.rows[0]) throw badInput('document_id', `政策文件 ${input.document_id} 不存在`, `no document ${input.document_id}`);
+    return { document_id: input.document_id, versions: [metaOf(await saveNewDraft(ctx, q, by, item, 'item', doc.rows[0].issuers))] };
   });
 }
 
