@@ -1,0 +1,126 @@
+// What a process keeps between requests and jobs: the catalogue, the eligible sets the entity
+// jobs diff against, and (in workers) the warm snapshot and the worker-thread pool. One per
+// context, so tests with several databases in one process never share it.
+import { bindRule, effectiveRule, fieldsOf, parseDate, resolveParams, type ColumnarPool, type Dictionary, type PolicyItem } from '@kx/engine';
+import type { Ctx } from '../../context.ts';
+import type { Queryable } from '../../db/db.ts';
+import { compact, decodeBits, type CompactSet } from './bitset.ts';
+import { CatalogueCache } from './catalogue.ts';
+import { latestSets } from './sets.ts';
+import { Snapshot, type LoadOptions } from './snapshot.ts';
+
+/** The fields an item reads on a day, its amount included (parameters bound). */
+export function itemFields(item: PolicyItem, day: number): string[] {
+  const params = resolveParams(item.params, day);
+  const out = fieldsOf(bindRule(effectiveRule(item), params, day));
+  if (item.amount) fieldsOf(bindRule(item.amount, params, day), out);
+  return out;
+}
+
+/**
+ * A warm snapshot holds every non-text field, so that a draft reading a field no published
+ * item reads yet needs no reload; text fields (names, numbers) only when some rule reads them.
+ */
+export function snapshotFields(dict: Dictionary, items: readonly PolicyItem[], day: number, extra: readonly string[] = []): string[] {
+  const out = new Set<string>(['region', 'industry_section', ...extra]);
+  for (const f of dict.fields.values()) if (f.type !== 'text') out.add(f.key);
+  for (const it of items) {
+    try {
+      for (const f of itemFields(it, day)) out.add(f);
+    } catch {
+      // a body that does not bind is left out of matching by the catalogue as well
+    }
+  }
+  return [...out].filter((f) => dict.fields.has(f)).sort();
+}
+
+interface Baseline {
+  version: number;
+  computedAt: number;
+  eligible: CompactSet;
+}
+
+/** The newest eligible set of each item, for the entity jobs' "was it eligible before?". */
+export class BaselineCache {
+  private sets = new Map<string, Baseline | null>();
+  private epoch: string | null | undefined;
+
+  /** Drops everything when some set was written since (the sets epoch moved). */
+  sync(epoch: string | null): void {
+    if (epoch !== this.epoch) {
+      this.sets.clear();
+      this.epoch = epoch;
+    }
+  }
+
+  async get(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Baseline | null>> {
+    const missing = itemIds.filter((id) => !this.sets.has(id));
+    if (missing.length) {
+      const found = await latestSets(q, missing, 'eligible');
+      for (const id of missing) {
+        const s = found.get(id);
+        this.sets.set(id, s ? { version: s.version, computedAt: s.computedAt.getTime(), eligible: compact(await decodeBits(s.blob)) } : null);
+      }
+    }
+    return new Map(itemIds.map((id) => [id, this.sets.get(id) ?? null]));
+  }
+
+  get size(): number {
+    return this.sets.size;
+  }
+}
+
+export class MatchingState {
+  readonly catalogue: CatalogueCache;
+  readonly baseline = new BaselineCache();
+  snapshot?: Snapshot;
+  /** Worker threads for batch evaluation; absent in API processes (one thread is enough there). */
+  pool?: ColumnarPool;
+  private loading?: Promise<Snapshot>;
+
+  constructor(private readonly ctx: Ctx) {
+    this.catalogue = new CatalogueCache(ctx.dict);
+  }
+
+  /** The warm snapshot, caught up; loaded first when there is none or it lacks a field. */
+  async warmSnapshot(need: readonly string[] = [], opts: LoadOptions = {}): Promise<Snapshot> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    const snap = this.snapshot;
+    if (snap && snap.has(need)) {
+      await snap.catchUp(this.ctx.db);
+      return snap;
+    }
+    return this.reload(need, opts);
+  }
+
+  /** A fresh snapshot from the database (a full run, or a field the warm one lacks). */
+  async reload(need: readonly string[] = [], opts: LoadOptions = {}): Promise<Snapshot> {
+    const run = async () => {
+      const cat = await this.catalogue.get(this.ctx.db);
+      const day = dayOf(this.ctx.today());
+      const fields = snapshotFields(this.ctx.dict, cat.items, day, [...need, ...(this.snapshot?.fields ?? [])]);
+      return Snapshot.load(this.ctx, fields, opts);
+    };
+    this.loading = run();
+    try {
+      this.snapshot = await this.loading;
+      return this.snapshot;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+}
+
+const states = new WeakMap<Ctx, MatchingState>();
+
+export function matchingState(ctx: Ctx): MatchingState {
+  let s = states.get(ctx);
+  if (!s) states.set(ctx, (s = new MatchingState(ctx)));
+  return s;
+}
+
+export function dayOf(date: string): number {
+  const d = parseDate(date);
+  if (d === undefined) throw new Error(`日期 "${date}" 无效 / invalid date "${date}"`);
+  return d;
+}
