@@ -14,6 +14,7 @@ import { accountsRoutes } from './modules/accounts/routes.ts';
 import { payoutsRoutes } from './modules/payouts/routes.ts';
 import { catalogueRoutes } from './modules/catalogue/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { oidcRoutes } from './modules/accounts/oidc-routes.ts';
 import { profilesRoutes } from './modules/profiles/routes.ts';
 
 export interface RouteInfo {
@@ -26,7 +27,7 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 
 /** Route modules register here; each gets the app and the context. */
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
-const MODULES: RouteModule[] = [accountsRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes];
+const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes];
 
 export interface BuildOptions {
   logger?: boolean;
