@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, TEST_NOW, testEnv, type TestEnv } from '../../../test/harness.ts';
 import type { Queryable } from '../../db/db.ts';
 import { seedApplication, seedEntity, seedGrant, seedItem } from './testing.ts';
-import { percentile, type TimeToMoneyGroup } from './time-to-money.ts';
+import type { TimeToMoneyGroup } from './schema.ts';
+import { percentile } from './time-to-money.ts';
 
 describe('percentile (linear between ranks)', () => {
   it('gives the hand-checked median and 90th percentile', () => {
