@@ -16,6 +16,7 @@ import { catalogueRoutes } from './modules/catalogue/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { oidcRoutes } from './modules/accounts/oidc-routes.ts';
 import { profilesRoutes } from './modules/profiles/routes.ts';
+import { applicationsRoutes } from './modules/applications/routes.ts';
 import { grantsRoutes } from './modules/grants/routes.ts';
 
 export interface RouteInfo {
@@ -28,7 +29,7 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 
 /** Route modules register here; each gets the app and the context. */
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
-const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, grantsRoutes];
+const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, applicationsRoutes, grantsRoutes];
 
 export interface BuildOptions {
   logger?: boolean;
