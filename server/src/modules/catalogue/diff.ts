@@ -49,8 +49,8 @@ export function lineDiff(a: string[], b: string[]): LineChange[] {
         mid.push({ op: ' ', text: x[i] });
         i++;
         j++;
-      } else if (j < m && (i === n || L[i][j + 1] >= L[i + 1][j])) mid.push({ op: '+', text: y[j++] });
-      else mid.push({ op: '-', text: x[i++] });
+      } else if (i < n && (j === m || L[i + 1][j] >= L[i][j + 1])) mid.push({ op: '-', text: x[i++] });
+      else mid.push({ op: '+', text: y[j++] });
     }
   }
   return [...a.slice(0, head).map((text) => ({ op: ' ' as const, text })), ...mid, ...a.slice(a.length - tail).map((text) => ({ op: ' ' as const, text }))];

@@ -89,7 +89,8 @@ function checkOrder(p: Problems, from: string | undefined, to: string | undefine
 function readRule(p: Problems, raw: unknown, path: string): { expr: Expr; text: string } | undefined {
   if (typeof raw === 'string') {
     try {
-      return { expr: stripLoc(parseExpr(raw)), text: raw.trimEnd() };
+      // positions kept for the checks below (they point into the text the clerk sent); canonicalItem strips them
+      return { expr: parseExpr(raw), text: raw.trimEnd() };
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       p.engine(e, at(path, e));
@@ -98,6 +99,7 @@ function readRule(p: Problems, raw: unknown, path: string): { expr: Expr; text: 
   }
   try {
     const text = printExpr(raw as Expr);
+    // positions in the printed text would point at nothing the sender wrote
     return { expr: stripLoc(parseExpr(text)), text };
   } catch (e) {
     const why = e instanceof EngineError ? e.en : 'malformed tree';

@@ -117,16 +117,16 @@ export type ItemInput = Static<typeof ItemInput>;
 /** The stored item (engine PolicyItem): rules as AST, positions stripped. */
 export const PolicyItemBody = Type.Object({ ...itemFields(Ast, Type.Unknown(), false), document_id: Type.String(), version: Type.Integer() }, { additionalProperties: true });
 
-export const DraftBody = Type.Union([
-  Type.Object({ yaml: Type.String({ minLength: 1, maxLength: 10 * 1024 * 1024, description: '政策文件（docs/policy-files.md）/ a policy file' }) }, { additionalProperties: false }),
-  Type.Object({ document_id: Type.String({ minLength: 1, maxLength: 100 }), item: ItemInput }, { additionalProperties: false }),
-]);
+const YamlText = Type.String({ minLength: 1, maxLength: 10 * 1024 * 1024, description: '政策文件（docs/policy-files.md）/ a policy file' });
+/** Either `yaml` (a whole policy file), or `document_id` and `item` (one item as JSON). */
+export const DraftBody = Type.Object(
+  { yaml: Type.Optional(YamlText), document_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), item: Type.Optional(ItemInput) },
+  { additionalProperties: false, description: '二选一：yaml，或 document_id 与 item / either yaml, or document_id with item' },
+);
 export type DraftBody = Static<typeof DraftBody>;
 
-export const UpdateDraftBody = Type.Union([
-  Type.Object({ yaml: Type.String({ minLength: 1, maxLength: 10 * 1024 * 1024 }) }, { additionalProperties: false }),
-  Type.Object({ item: ItemInput }, { additionalProperties: false }),
-]);
+/** Either `yaml` (a policy file holding this item) or `item` (JSON). */
+export const UpdateDraftBody = Type.Object({ yaml: Type.Optional(YamlText), item: Type.Optional(ItemInput) }, { additionalProperties: false });
 export type UpdateDraftBody = Static<typeof UpdateDraftBody>;
 
 export const TransitionBody = Type.Object(

@@ -68,9 +68,16 @@ const metaOf = ({ body: _b, ...meta }: VersionMeta & { body?: unknown }): Versio
  * New draft versions: a whole policy file (its document is created if new; an existing
  * document's text changes only by import), or one item as JSON for an existing document.
  */
+/** The body holds a policy file or one JSON item, not both and not neither. */
+function oneOf(input: { yaml?: string; item?: unknown }, jsonFields: string): 'yaml' | 'item' {
+  if ((input.yaml === undefined) === (input.item === undefined))
+    throw badInput(input.yaml === undefined ? 'yaml' : 'item', `请提供 yaml（政策文件），或 ${jsonFields}（单个事项），二者选一`, `send either yaml (a policy file) or ${jsonFields} (one item), not both`);
+  return input.yaml !== undefined ? 'yaml' : 'item';
+}
+
 export async function createDraft(ctx: Ctx, by: Principal, input: DraftBody): Promise<{ document_id: string; versions: VersionMeta[] }> {
-  if ('yaml' in input) {
-    const { document, items } = parsePolicyYaml(input.yaml, ctx.dict);
+  if (oneOf(input, 'document_id 与 item') === 'yaml') {
+    const { document, items } = parsePolicyYaml(input.yaml!, ctx.dict);
     return guarded(ctx, by, 'item.create', `document:${document.id}`, async (q) => {
       for (const item of items) requireDepartmentRole(by, item.department, AUTHORS, AUTHOR_WHAT);
       if (await saveDocument(q, document, false, ctx.now()))
@@ -82,12 +89,14 @@ export async function createDraft(ctx: Ctx, by: Principal, input: DraftBody): Pr
       return { document_id: document.id, versions };
     });
   }
-  const item = parseItemJson(input.item, input.document_id, ctx.dict);
+  if (input.document_id === undefined) throw badInput('document_id', '单个事项须指明所属政策文件 document_id', 'an item needs its document_id');
+  const documentId = input.document_id;
+  const item = parseItemJson(input.item!, documentId, ctx.dict);
   return guarded(ctx, by, 'item.create', subjectOf(item.id), async (q) => {
     requireDepartmentRole(by, item.department, AUTHORS, AUTHOR_WHAT);
-    const doc = await q.query<{ issuers: string[] }>('SELECT issuers FROM documents WHERE id = $1', [input.document_id]);
-    if (!doc.rows[0]) throw badInput('document_id', `政策文件 ${input.document_id} 不存在`, `no document ${input.document_id}`);
-    return { document_id: input.document_id, versions: [metaOf(await saveNewDraft(ctx, q, by, item, 'item', doc.rows[0].issuers))] };
+    const doc = await q.query<{ issuers: string[] }>('SELECT issuers FROM documents WHERE id = $1', [documentId]);
+    if (!doc.rows[0]) throw badInput('document_id', `政策文件 ${documentId} 不存在`, `no document ${documentId}`);
+    return { document_id: documentId, versions: [metaOf(await saveNewDraft(ctx, q, by, item, 'item', doc.rows[0].issuers))] };
   });
 }
 
@@ -101,11 +110,11 @@ export async function updateDraft(ctx: Ctx, by: Principal, id: string, input: Up
     if (!v || (v.status !== 'draft' && v.status !== 'rejected'))
       throw new DomainError('INVALID_STATE', `事项 ${id} 没有可修改的草稿（最新第 ${row.latest_version} 版为 ${v?.status}）；请新建版本`, `item ${id} has no draft to edit (version ${row.latest_version} is ${v?.status}); create a new version`, 'version');
     let item: PolicyItem;
-    if ('yaml' in input) {
-      const found = parsePolicyYaml(input.yaml, ctx.dict).items.find((x) => x.id === id);
+    if (oneOf(input, 'item') === 'yaml') {
+      const found = parsePolicyYaml(input.yaml!, ctx.dict).items.find((x) => x.id === id);
       if (!found) throw badInput('yaml', `政策文件中没有事项 ${id}`, `the policy file has no item ${id}`);
       item = { ...found, document_id: row.document_id };
-    } else item = parseItemJson(input.item, row.document_id, ctx.dict);
+    } else item = parseItemJson(input.item!, row.document_id, ctx.dict);
     if (item.id !== id) throw badInput('item.id', `事项编号应为 ${id}，实际为 ${item.id}`, `item id must be ${id}, got ${item.id}`);
     if (item.department !== row.department)
       throw badInput('item.department', `事项 ${id} 属于 ${row.department}，不能改为 ${item.department}`, `item ${id} belongs to ${row.department}`);
