@@ -101,12 +101,16 @@ export interface SampleRequest {
   payload?: unknown;
 }
 
-/** Fills a Fastify route URL (/items/:id) from the operation of its OpenAPI path (/items/{id}). */
-export function sampleRequest(doc: OpenApiDoc, method: string, routeUrl: string): SampleRequest {
+/**
+ * Fills a Fastify route URL (/items/:id) from the operation of its OpenAPI path (/items/{id});
+ * `fixed` gives chosen values for some path parameters (an existing item's id).
+ */
+export function sampleRequest(doc: OpenApiDoc, method: string, routeUrl: string, fixed: Record<string, string> = {}): SampleRequest {
   const oasPath = routeUrl.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   const op = doc.paths[oasPath]?.[method.toLowerCase()];
   const params = op?.parameters ?? [];
   const url = routeUrl.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+    if (name in fixed) return encodeURIComponent(fixed[name]);
     const p = params.find((x) => x.in === 'path' && x.name === name);
     return encodeURIComponent(String(p?.schema ? sample(doc, p.schema) : '999999'));
   });
