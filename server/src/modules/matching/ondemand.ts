@@ -1,0 +1,153 @@
+// "What am I entitled to": every item in force, evaluated now for one entity with the
+// compiled catalogue matcher; the eligible and undetermined ones explained (why, how much,
+// which facts are missing, what would change the answer). With as_of, the answer of that
+// date: the facts known then (history) against the versions in force then.
+import { ENTITY_KIND_FIELD, evaluateItem, parseDate, type Entity, type EntityKind, type ItemVerdict, type PolicyItem, type Text2 } from '@kx/engine';
+import type { Ctx } from '../../context.ts';
+import { badInput, DomainError, notFound } from '../../errors.ts';
+import { actorOf, DEPARTMENT_ROLES, ENTITY_ROLES, type Principal } from '../../http/access.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { factsAsOf } from '../profiles/service.ts';
+import type { Catalogue } from './catalogue.ts';
+import { entityFromStored } from './facts.ts';
+import { dayOf, matchingState } from './state.ts';
+
+/** Evaluations spent searching counterfactuals per item: enough for one- and two-fact changes. */
+export const COUNTERFACTUAL_BUDGET = 300;
+
+export type Lang = 'zh' | 'en';
+
+export interface MatchesQuery {
+  as_of?: string;
+  lang?: Lang;
+}
+
+type Scope = 'own' | 'admin' | 'department';
+
+async function scopeOf(ctx: Ctx, p: Principal, entityId: string): Promise<Scope> {
+  if (p.kind === 'user' && p.role && ENTITY_ROLES.includes(p.role)) {
+    if (p.entityId === entityId) return 'own';
+  } else if (p.kind === 'user' && p.role === 'admin') return 'admin';
+  else if (p.kind === 'user' && p.role && DEPARTMENT_ROLES.includes(p.role) && p.department) return 'department';
+  await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, outcome: 'denied' });
+  throw new DomainError('FORBIDDEN', '只能查看本主体的匹配结果', 'you may see only your own matches');
+}
+
+function checkDate(ctx: Ctx, asOf: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || parseDate(asOf) === undefined)
+    throw badInput('as_of', `日期 "${asOf}" 应为 YYYY-MM-DD 格式的真实日期`, `as_of "${asOf}" must be a real YYYY-MM-DD date`);
+  if (asOf > ctx.today()) throw badInput('as_of', `日期 ${asOf} 晚于今天 ${ctx.today()}，不能预知`, `as_of ${asOf} is after today ${ctx.today()}`);
+  return asOf;
+}
+
+/** Text2 → one language, everywhere in a result. */
+export function inLang<T>(v: T, lang: Lang | undefined): T {
+  if (!lang) return v;
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length === 2 && typeof o.zh === 'string' && typeof o.en === 'string') return (o as unknown as Text2)[lang];
+      return Object.fromEntries(keys.map((k) => [k, walk(o[k])]));
+    }
+    return x;
+  };
+  return walk(v) as T;
+}
+
+export interface ItemBrief {
+  item: string;
+  version: number;
+  title: string;
+  department: string;
+  mode: string;
+  verdict: ItemVerdict['verdict'];
+}
+
+export type ItemMatch = ItemBrief & Omit<ItemVerdict, 'item' | 'version' | 'verdict' | 'date'>;
+
+export interface Matches {
+  entity_id: string;
+  kind: EntityKind;
+  date: string;
+  replay: boolean;
+  profile_version: number | null;
+  scope: Scope;
+  catalogue_items: number;
+  counts: { eligible: number; undetermined: number; ineligible: number };
+  eligible: ItemMatch[] | ItemBrief[];
+  undetermined: ItemMatch[] | ItemBrief[];
+  /** Items of the entity's audience and region it does not qualify for (brief). */
+  ineligible: ItemBrief[];
+}
+
+function brief(it: PolicyItem, department: string, verdict: ItemVerdict['verdict'], lang: Lang | undefined): ItemBrief {
+  return { item: it.id, version: it.version, title: lang === 'en' && it.title_en ? it.title_en : it.title, department, mode: it.mode, verdict };
+}
+
+function applies(ctx: Ctx, it: PolicyItem, e: Entity): boolean {
+  const region = e.facts.region;
+  return it.audience === e.kind && (it.region_scope.length === 0 || (typeof region === 'string' && it.region_scope.some((r) => ctx.dict.regions.contains(r, region))));
+}
+
+export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, query: MatchesQuery = {}): Promise<Matches> {
+  if (!/^\d{1,18}$/.test(entityId)) throw notFound('主体', entityId);
+  const scope = await scopeOf(ctx, p, entityId);
+  const state = matchingState(ctx);
+  const replay = query.as_of !== undefined && checkDate(ctx, query.as_of) < ctx.today();
+  const date = query.as_of ?? ctx.today();
+  let entity: Entity | undefined;
+  let version: number | null = null;
+  let cat: Catalogue;
+  if (replay) {
+    // Only what had been recorded by the end of that day: the answer as it was given then.
+    entity = await factsAsOf(ctx, entityId, date, { knownAt: new Date(`${date}T23:59:59.999Z`) });
+    cat = await state.catalogue.asOf(ctx.db, date);
+  } else {
+    const r = await ctx.db.query<{ kind: EntityKind; version: number; facts: Record<string, unknown> }>('SELECT e.kind, e.version, e.facts FROM entities e WHERE e.id = $1', [entityId]);
+    if (r.rows[0]) {
+      entity = entityFromStored(ctx, entityId, r.rows[0].kind, r.rows[0].facts);
+      version = r.rows[0].version;
+    }
+    cat = await state.catalogue.get(ctx.db);
+  }
+  if (!entity) throw notFound('主体', entityId);
+  if (replay && Object.keys(entity.facts).every((k) => k === ENTITY_KIND_FIELD))
+    throw new DomainError('NOT_FOUND', `主体 ${entityId} 在 ${date} 尚无任何已记录的数据`, `entity ${entityId} had no recorded facts on ${date}`, 'as_of');
+  entity.facts[ENTITY_KIND_FIELD] = entity.kind;
+  const day = dayOf(date);
+  const codes = cat.matcher(day).evaluate(entity);
+  const out: Matches = {
+    entity_id: entityId, kind: entity.kind, date, replay, profile_version: version, scope, catalogue_items: cat.size,
+    counts: { eligible: 0, undetermined: 0, ineligible: 0 }, eligible: [], undetermined: [], ineligible: [],
+  };
+  const lang = query.lang;
+  for (let i = 0; i < codes.length; i++) {
+    const it = cat.items[i];
+    const dept = cat.departments[i];
+    // Department staff learn verdicts of their own items only, never the facts behind them.
+    if (scope === 'department' && dept !== p.department) continue;
+    const verdict = codes[i] === 1 ? 'eligible' : codes[i] === 2 ? 'undetermined' : 'ineligible';
+    out.counts[verdict]++;
+    if (verdict === 'ineligible') {
+      if (scope === 'department' || applies(ctx, it, entity)) out.ineligible.push(brief(it, dept, verdict, lang));
+      continue;
+    }
+    const list = out[verdict] as (ItemMatch | ItemBrief)[];
+    if (scope === 'department') {
+      list.push(brief(it, dept, verdict, lang));
+      continue;
+    }
+    const v = evaluateItem(it, entity, ctx.dict, day, { counterfactuals: verdict === 'undetermined', searchBudget: COUNTERFACTUAL_BUDGET });
+    const detail: Partial<ItemVerdict> = { ...v };
+    for (const k of ['item', 'version', 'date', 'verdict'] as const) delete detail[k];
+    list.push({ ...brief(it, dept, v.verdict, lang), ...inLang(detail, lang) });
+  }
+  // The amount first: the most money is what a user wants to see first.
+  const money = (m: ItemMatch | ItemBrief) => Number((m as ItemMatch).amount?.value ?? 0);
+  (out.eligible as ItemMatch[]).sort((a, b) => money(b) - money(a) || a.item.localeCompare(b.item));
+  if (scope !== 'own')
+    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope, date, replay } });
+  return out;
+}
