@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerPayout } from './commands/payout.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kx')
@@ -20,5 +21,6 @@ export async function main(argv: string[]): Promise<void> {
   registerGenerate(program);
   registerAudit(program);
   registerMigrate(program);
+  registerPayout(program);
   await program.parseAsync(argv);
 }

@@ -67,18 +67,24 @@ async function writeBatchedEvents(q: Queryable, lines: LineRow[], batchId: strin
     );
 }
 
-export async function exportBatch(ctx: Ctx, by: Officer, batchId: string, format: ExportFormat): Promise<ExportFile> {
+export interface Progress {
+  /** Called as lines are written (export) or answers applied (import). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function exportBatch(ctx: Ctx, by: Officer, batchId: string, format: ExportFormat, opts: Progress = {}): Promise<ExportFile> {
   return ctx.db.tx(async (q) => {
     const batch = await loadBatch(q, batchId, true);
     assertMayAct(by, batch.department);
     const lines = await batchLines(q, batchId);
     const now = ctx.now();
     const exportedAt = batch.exported_at ? new Date(batch.exported_at) : now;
-    const body = await renderExport(
-      lines.map((l) => ({ batch_id: batchId, line_id: l.id, payee: ctx.crypto.decrypt(l.payee_enc), account: ctx.crypto.decrypt(l.account_enc), amount: l.amount, reference: l.reference })),
-      format,
-      exportedAt,
-    );
+    const rows = lines.map((l, i) => {
+      if (i % 500 === 0) opts.onProgress?.(i, lines.length);
+      return { batch_id: batchId, line_id: l.id, payee: ctx.crypto.decrypt(l.payee_enc), account: ctx.crypto.decrypt(l.account_enc), amount: l.amount, reference: l.reference };
+    });
+    const body = await renderExport(rows, format, exportedAt);
+    opts.onProgress?.(lines.length, lines.length);
     const sha256 = createHash('sha256').update(body).digest('hex');
     if (batch.status === 'draft') {
       await q.query(`UPDATE payout_batches SET status = 'exported', exported_at = $2, exported_by = $3 WHERE id = $1`, [batchId, now, by.userId ?? null]);

@@ -13,6 +13,7 @@ import { readBankFile, type BankRow } from './bank-file.ts';
 import { batchLines, loadBatch, type LineRow } from './batches.ts';
 import { moveCase } from './cases.ts';
 import { formatCents, toCents } from './money.ts';
+import type { Progress } from './export.ts';
 import { assertMayAct, type Officer } from './officer.ts';
 import type { Batch, ImportSummary, RowError } from './schema.ts';
 
@@ -102,7 +103,7 @@ export function checkRows(batch: Batch, lines: LineRow[], rows: BankRow[], today
 
 const MAX_ERRORS = 1000;
 
-export async function importResults(ctx: Ctx, by: Officer, batchId: string, file: Buffer): Promise<ImportSummary> {
+export async function importResults(ctx: Ctx, by: Officer, batchId: string, file: Buffer, opts: Progress = {}): Promise<ImportSummary> {
   const rows = await readBankFile(file);
   const sha256 = createHash('sha256').update(file).digest('hex');
   try {
@@ -114,7 +115,11 @@ export async function importResults(ctx: Ctx, by: Officer, batchId: string, file
       const { answers, unchanged, errors } = checkRows(batch, lines, rows, ctx.today());
       if (errors.length)
         throw new DomainError('BAD_INPUT', `结果文件有 ${errors.length} 处错误，未做任何更改`, `${errors.length} errors in the results file; nothing was applied`, 'file', { errors: errors.slice(0, MAX_ERRORS) });
-      for (const a of answers) await applyAnswer(ctx, q, batch, a);
+      for (const [i, a] of answers.entries()) {
+        if (i % 100 === 0) opts.onProgress?.(i, answers.length);
+        await applyAnswer(ctx, q, batch, a);
+      }
+      opts.onProgress?.(answers.length, answers.length);
       const status = await settleBatch(ctx, q, batchId);
       const summary: ImportSummary = {
         batch_id: batchId, rows: rows.length, unchanged, status: status.status, unanswered: status.unanswered,
