@@ -103,6 +103,14 @@ describe.each(DATABASES)('public catalogue on %s', (kind) => {
     expect(r.body).toMatchObject({ department: 'lc-mzj', department_name: expect.stringContaining('民政'), document_id: 'lc-mzj-2025-dibao' });
   });
 
+  it('documents every catalogue route in the OpenAPI document, with its answers', async () => {
+    const doc = (await get('/openapi.json')).body;
+    for (const [path, method] of [['/api/v1/items', 'get'], ['/api/v1/items', 'post'], ['/api/v1/items/{id}', 'get'], ['/api/v1/items/{id}/diff', 'get'],
+      ['/api/v1/items/{id}/publish', 'post'], ['/api/v1/documents/{id}', 'get'], ['/api/v1/departments/{code}/notices', 'get']])
+      expect(doc.paths[path]?.[method]?.responses?.['200'] ?? doc.paths[path]?.[method]?.responses?.['201'], `${method} ${path}`).toBeDefined();
+    expect(doc.paths['/api/v1/items/{id}/publish'].post.responses).toHaveProperty('422');
+  });
+
   it('re-imports an unchanged document as no new version, and a changed one as the next version', async () => {
     const same = await env.db.tx((q) => importDocuments(env.ctx, q, [demoDocument('lc-rsj-2025-wgkg')], { status: 'published' }));
     expect(same.items.map((i) => i.change)).toEqual(['unchanged', 'unchanged']);

@@ -39,14 +39,15 @@ async function openVersionConflict(q: Queryable, id: string, latest: number): Pr
 
 async function saveNewDraft(ctx: Ctx, q: Queryable, by: Principal, item: PolicyItem, field: string, issuers: string[]): Promise<VersionMeta> {
   requireDepartmentRole(by, item.department, AUTHORS, AUTHOR_WHAT);
+  const row = await getItemRow(q, item.id, true);
+  // an existing item is its department's, whatever department the new text claims
+  if (row) requireDepartmentRole(by, row.department, AUTHORS, AUTHOR_WHAT);
   if (!(await departmentExists(q, item.department))) throw badInput(`${field}.department`, `部门 "${item.department}" 不存在`, `no department "${item.department}"`);
   // A department drafts items only under documents it issued (or co-issued).
   if (!issuers.includes(item.department))
     throw badInput(`${field}.department`, `部门 ${item.department} 不是政策文件 ${item.document_id} 的发文部门（${issuers.join('、')}）`, `${item.department} is not an issuer of document ${item.document_id} (${issuers.join(', ')})`);
-  const row = await getItemRow(q, item.id, true);
   let version = 1;
   if (row) {
-    requireDepartmentRole(by, row.department, AUTHORS, AUTHOR_WHAT);
     if (row.department !== item.department)
       throw badInput(`${field}.department`, `事项 ${item.id} 属于 ${row.department}，不能改为 ${item.department}`, `item ${item.id} belongs to ${row.department}; it cannot move to ${item.department}`);
     if (row.document_id !== item.document_id)
@@ -64,10 +65,6 @@ async function saveNewDraft(ctx: Ctx, q: Queryable, by: Principal, item: PolicyI
 
 const metaOf = ({ body: _b, ...meta }: VersionMeta & { body?: unknown }): VersionMeta => (void _b, meta);
 
-/**
- * New draft versions: a whole policy file (its document is created if new; an existing
- * document's text changes only by import), or one item as JSON for an existing document.
- */
 /** The body holds a policy file or one JSON item, not both and not neither. */
 function oneOf(input: { yaml?: string; item?: unknown }, jsonFields: string): 'yaml' | 'item' {
   if ((input.yaml === undefined) === (input.item === undefined))
@@ -75,6 +72,10 @@ function oneOf(input: { yaml?: string; item?: unknown }, jsonFields: string): 'y
   return input.yaml !== undefined ? 'yaml' : 'item';
 }
 
+/**
+ * New draft versions: a whole policy file (its document is created if new; an existing
+ * document's text changes only by import), or one item as JSON for an existing document.
+ */
 export async function createDraft(ctx: Ctx, by: Principal, input: DraftBody): Promise<{ document_id: string; versions: VersionMeta[] }> {
   if (oneOf(input, 'document_id 与 item') === 'yaml') {
     const { document, items } = parsePolicyYaml(input.yaml!, ctx.dict);
