@@ -18,6 +18,7 @@ import { oidcRoutes } from './modules/accounts/oidc-routes.ts';
 import { profilesRoutes } from './modules/profiles/routes.ts';
 import { applicationsRoutes } from './modules/applications/routes.ts';
 import { grantsRoutes } from './modules/grants/routes.ts';
+import { matchingRoutes } from './modules/matching/routes.ts';
 
 export interface RouteInfo {
   method: string;
@@ -29,7 +30,7 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 
 /** Route modules register here; each gets the app and the context. */
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
-const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, applicationsRoutes, grantsRoutes];
+const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, applicationsRoutes, grantsRoutes, matchingRoutes];
 
 export interface BuildOptions {
   logger?: boolean;

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { asInput } from '../catalogue/fixtures.ts';
 import { runFull } from './runs-service.ts';
-import { matchingRoutes } from './routes.ts';
 import { runSimulationJob, simulate } from './simulate.ts';
 import { allEntities, loadProfiles, profiles, publishDemo } from './testing.ts';
 
@@ -20,7 +19,7 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   const verdictOf = (it: PolicyItem, e: Entity) => evaluateItem(it, e, env.ctx.dict, day, { explain: false, counterfactuals: false });
 
   beforeAll(async () => {
-    env = await testEnv(kind, { modules: [matchingRoutes] });
+    env = await testEnv(kind);
     items = await publishDemo(env.ctx);
     await loadProfiles(env.ctx, profiles(900, 100, 'matching-api'));
     entities = await allEntities(env.ctx);

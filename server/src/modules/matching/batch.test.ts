@@ -4,7 +4,6 @@ import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { decodeBits, idsOf } from './bitset.ts';
 import { refreshEntity } from './entity.ts';
 import { runFull, runItem } from './runs-service.ts';
-import { matchingRoutes } from './routes.ts';
 import { allEntities, changeFacts, loadProfiles, profiles, publishDemo, publishDocument, testDocument } from './testing.ts';
 
 async function storedIds(env: TestEnv, item: string, version: number, verdict: 'eligible' | 'undetermined'): Promise<string[]> {
@@ -31,7 +30,7 @@ describe.each(DATABASES)('batch and incremental matching on %s', (kind) => {
   let entities: Entity[];
 
   beforeAll(async () => {
-    env = await testEnv(kind, { modules: [matchingRoutes] });
+    env = await testEnv(kind);
     items = await publishDemo(env.ctx);
     await loadProfiles(env.ctx, profiles(1840, 160));
     entities = await allEntities(env.ctx);

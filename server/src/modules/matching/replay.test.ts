@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, TEST_NOW, testEnv, type TestEnv } from '../../../test/harness.ts';
-import { matchingRoutes } from './routes.ts';
 import { changeFacts, loadProfiles, profiles, publishDocument, testDocument } from './testing.ts';
 
 type Brief = { item: string; version: number; verdict: string };
@@ -12,7 +11,7 @@ describe.each(DATABASES)('verdicts replayed as of a date on %s', (kind) => {
   const matches = async (query = '') => env.app.inject({ method: 'GET', url: `/api/v1/entities/${id}/matches${query}`, headers: bearer(await env.login('ent')) });
 
   beforeAll(async () => {
-    env = await testEnv(kind, { modules: [matchingRoutes] });
+    env = await testEnv(kind);
     // March: version 1 (100 staff or more) is published; the registry reports 150 staff.
     env.clock.now = new Date('2025-03-01T02:00:00Z');
     await publishDocument(env.ctx, testDocument('t-jobs', 'employees >= 100'));

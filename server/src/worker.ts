@@ -1,0 +1,83 @@
+// The job worker process (`kx worker`): any number of them, on any number of machines, share
+// the PostgreSQL queue. Heavy jobs (a full re-match, a publication, a simulation, the daily
+// expiry) run one at a time on a warm snapshot with worker threads; entity jobs run beside
+// them, several at once, since each is a millisecond of CPU between two queries.
+import { ColumnarPool } from '@kx/engine';
+import type { Ctx } from './context.ts';
+import { catalogueJobs } from './modules/catalogue/expiry.ts';
+import { Worker, type JobHandler } from './modules/jobs/queue.ts';
+import { refreshEntity } from './modules/matching/entity.ts';
+import { runFull, runItem } from './modules/matching/runs-service.ts';
+import { runSimulationJob, SIMULATE_QUEUE } from './modules/matching/simulate.ts';
+import { matchingState } from './modules/matching/state.ts';
+
+export const ENTITY_QUEUE = 'match.entity';
+
+/** The matching jobs, by queue. */
+export function matchingJobs(ctx: Ctx): Record<string, JobHandler> {
+  return {
+    'match.full': async (job, { progress }) => runFull(ctx, { by: (job.payload.requested_by as string | null | undefined) ?? null, progress: (p) => progress(p) }),
+    'match.item': async (job) => runItem(ctx, String(job.payload.item_id), Number(job.payload.version)),
+    [ENTITY_QUEUE]: async (job) => refreshEntity(ctx, String(job.payload.entity_id)),
+    [SIMULATE_QUEUE]: async (job) => runSimulationJob(ctx, job.payload as never),
+  };
+}
+
+export interface WorkerOptions {
+  /** Worker threads for columnar evaluation (default: all cores). */
+  threads?: number;
+  /** Entity jobs run at once. */
+  entityConcurrency?: number;
+  /** Load the snapshot at start rather than at the first job that needs it. */
+  warm?: boolean;
+  pollMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface RunningWorker {
+  /** Processes every ready job once (tests, `kx worker --once`); returns how many ran. */
+  drain(): Promise<number>;
+  /** Runs until stop(). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<RunningWorker> {
+  const state = matchingState(ctx);
+  state.pool ??= await ColumnarPool.create(opts.threads, { warmUp: true });
+  const all = { ...matchingJobs(ctx), ...catalogueJobs(ctx) };
+  const { [ENTITY_QUEUE]: entityJob, ...heavyJobs } = all;
+  const log = opts.log ?? (() => {});
+  const heavy = new Worker(ctx.db, heavyJobs, { concurrency: 1, pollMs: opts.pollMs, log });
+  const light = new Worker(ctx.db, { [ENTITY_QUEUE]: entityJob }, { concurrency: opts.entityConcurrency ?? 8, pollMs: opts.pollMs, log });
+  if (opts.warm) {
+    // In the background: jobs that need the snapshot wait for this load rather than start another.
+    void state.reload().then(
+      (s) => log(`snapshot: ${s.size} entities, ${s.fields.length} fields`),
+      (e: unknown) => log(`snapshot load failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+  let running: Promise<unknown> | undefined;
+  return {
+    async drain() {
+      let n = 0;
+      for (;;) {
+        const k = (await heavy.drain()) + (await light.drain());
+        if (!k) return n;
+        n += k;
+      }
+    },
+    async start() {
+      running = Promise.all([heavy.start(), light.start()]);
+      await running;
+    },
+    async stop() {
+      heavy.stop();
+      light.stop();
+      // Jobs under way finish (or lose their lease to another worker if this process dies).
+      await running;
+      await state.pool?.close();
+      state.pool = undefined;
+    },
+  };
+}
