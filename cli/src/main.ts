@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPayout } from './commands/payout.ts';
+import { registerImport } from './commands/import.ts';
 import { registerWorker } from './commands/worker.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   registerAudit(program);
   registerMigrate(program);
   registerPayout(program);
+  registerImport(program);
   registerWorker(program);
   await program.parseAsync(argv);
 }
