@@ -4,7 +4,7 @@ import { addUser, bearer, DATABASES, testEnv, type TestEnv } from '../../../test
 import { asInput } from '../catalogue/fixtures.ts';
 import { runFull } from './runs-service.ts';
 import { runSimulationJob, simulate } from './simulate.ts';
-import { allEntities, loadProfiles, profiles, publishDemo } from './testing.ts';
+import { allEntities, loadProfiles, profiles, publishDemo, quiesce } from './testing.ts';
 
 type Brief = { item: string; version: number; department: string; verdict: string; title: string };
 
@@ -44,7 +44,10 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
     await addUser(env, 'clerk-nyj', 'clerk', { department: 'lc-nyj' });
     await runFull(env.ctx);
   }, 180_000);
-  afterAll(() => env?.close());
+  afterAll(async () => {
+    await quiesce(env);
+    await env?.close();
+  }, 30_000);
 
   it('answers an entity its verdict on every item, the same as evaluateItem, explained where it matters', async () => {
     const r = await get(`/api/v1/entities/${person.id}/matches`, 'resident1');

@@ -4,7 +4,7 @@ import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { decodeBits, idsOf } from './bitset.ts';
 import { refreshEntity } from './entity.ts';
 import { runFull, runItem } from './runs-service.ts';
-import { allEntities, changeFacts, loadProfiles, profiles, publishDemo, publishDocument, testDocument } from './testing.ts';
+import { allEntities, changeFacts, loadProfiles, profiles, publishDemo, publishDocument, testDocument, quiesce } from './testing.ts';
 
 async function storedIds(env: TestEnv, item: string, version: number, verdict: 'eligible' | 'undetermined'): Promise<string[]> {
   const r = await env.db.query<{ blob: Uint8Array }>(`SELECT ${verdict} AS blob FROM item_sets WHERE item_id = $1 AND version = $2`, [item, version]);
@@ -35,7 +35,10 @@ describe.each(DATABASES)('batch and incremental matching on %s', (kind) => {
     await loadProfiles(env.ctx, profiles(1840, 160));
     entities = await allEntities(env.ctx);
   }, 120_000);
-  afterAll(() => env?.close());
+  afterAll(async () => {
+    await quiesce(env);
+    await env?.close();
+  }, 30_000);
 
   it('stores, for every item in force, exactly the entities evaluateItem finds eligible and undetermined', async () => {
     const summary = await runFull(env.ctx);

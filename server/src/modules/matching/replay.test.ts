@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, TEST_NOW, testEnv, type TestEnv } from '../../../test/harness.ts';
-import { changeFacts, loadProfiles, profiles, publishDocument, testDocument } from './testing.ts';
+import { changeFacts, loadProfiles, profiles, publishDocument, testDocument, quiesce } from './testing.ts';
 
 type Brief = { item: string; version: number; verdict: string };
 
@@ -23,7 +23,10 @@ describe.each(DATABASES)('verdicts replayed as of a date on %s', (kind) => {
     await publishDocument(env.ctx, testDocument('t-jobs', 'employees >= 60', { version: 2 }));
     await addUser(env, 'ent', 'enterprise', { entity_id: id });
   }, 60_000);
-  afterAll(() => env?.close());
+  afterAll(async () => {
+    await quiesce(env);
+    await env?.close();
+  }, 30_000);
 
   it('answers today with today\'s facts and the version in force', async () => {
     const m = (await matches()).json();

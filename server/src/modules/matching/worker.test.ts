@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { createWorker } from '../../worker.ts';
-import { changeFacts, loadProfiles, profiles, publishDocument, testDocument } from './testing.ts';
+import { changeFacts, loadProfiles, profiles, publishDocument, testDocument, quiesce } from './testing.ts';
 
 describe.each(DATABASES)('the worker on %s', (kind) => {
   let env: TestEnv;
   beforeAll(async () => {
     env = await testEnv(kind);
   }, 60_000);
-  afterAll(() => env?.close());
+  afterAll(async () => {
+    await quiesce(env);
+    await env?.close();
+  }, 30_000);
 
   it('runs the jobs publications and profile changes enqueue, and announces each eligibility once', async () => {
     const ids = await loadProfiles(env.ctx, profiles(250, 50, 'worker'));
