@@ -19,6 +19,10 @@ export async function catalogueRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
   const tags = ['catalogue'];
   const pub = { access: 'public' as const };
   const authors = { access: ['clerk', 'approver'] as const };
+  // Workflow steps need no body (the version is optional): a bare POST is an empty one.
+  const emptyBody = async (req: { body: unknown }) => {
+    req.body ??= {};
+  };
   const approvers = { access: ['approver'] as const };
 
   app.get<{ Querystring: DocumentsQuery }>(
@@ -79,7 +83,7 @@ export async function catalogueRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
   const step = (name: string, summary: string, access: { access: readonly ('clerk' | 'approver')[] }, fn: typeof submit, body: typeof TransitionBody | typeof ReasonBody = TransitionBody) =>
     app.post<IdP & { Body: { version?: number; reason?: string } }>(
       `/api/v1/items/:id/${name}`,
-      { config: access, schema: { tags, summary, params: Id, body, response: { 200: VersionMeta, ...errors(400, 401, 403, 404, 409) } } },
+      { config: access, preValidation: emptyBody, schema: { tags, summary, params: Id, body, response: { 200: VersionMeta, ...errors(400, 401, 403, 404, 409) } } },
       async (req) => fn(ctx, principal(req), req.params.id, req.body ?? {}),
     );
   step('submit', '提交审核 / submit for review', authors, submit);
@@ -90,6 +94,7 @@ export async function catalogueRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
     '/api/v1/items/:id/publish',
     {
       config: approvers,
+      preValidation: emptyBody,
       schema: {
         tags, summary: '发布（先运行测试用例，失败则拒绝）/ publish (runs the cases first; refuses on a failure)', params: Id, body: TransitionBody,
         response: { 200: PublishResult, ...errors(400, 401, 403, 404, 409, 422) },
