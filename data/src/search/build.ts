@@ -10,7 +10,7 @@ import {
 } from '@kx/engine';
 import { departmentByCode } from '../codes/departments.ts';
 import { maxAmount } from './amount.ts';
-import { soundKey, syllablesOf } from './pinyin.ts';
+import { pinyinText, soundKey, syllablesOf, type PinyinText } from './pinyin.ts';
 import { bigrams, segment } from './tokenizer.ts';
 
 export type EntryKind = 'item' | 'document';
@@ -28,7 +28,8 @@ export interface SearchEntry {
   departments: string[];
   /** Toneless syllables of the title, and of each tag, for pinyin quick search. */
   syllables: string[];
-  tagSyllables: string[][];
+  pinyin: PinyinText;
+  tagPinyin: PinyinText[];
   /** Largest amount per item of `items` (null: no cap; undefined: pays no money). */
   amountMax: (number | null | undefined)[];
   /** Snippet candidates in order of preference (summary first). */
@@ -77,6 +78,11 @@ function sentencesOf(text: string | undefined): string[] {
     .split(/(?<=[。！？；;!?])|\n+/)
     .map((s) => s.trim())
     .filter((s) => s.length > 1);
+}
+
+function titlePinyin(title: string): { syllables: string[]; pinyin: PinyinText } {
+  const syllables = syllablesOf(title);
+  return { syllables, pinyin: pinyinText(syllables) };
 }
 
 function deptNames(codes: string[]): string {
@@ -156,7 +162,7 @@ export function buildSearchIndex(documents: readonly PolicyDocument[], dict: Dic
       const rule = ruleText(item, dict, day);
       entries.push({
         kind: 'item', id: item.id, document_id: doc.id, title: item.title, document: doc, item, items: [item],
-        departments: [item.department], syllables: syllablesOf(item.title), tagSyllables: (item.tags ?? []).map(syllablesOf),
+        departments: [item.department], ...titlePinyin(item.title), tagPinyin: (item.tags ?? []).map((t) => pinyinText(syllablesOf(t))),
         amountMax: [maxAmount(item, day)],
         sentences: [...sentencesOf(item.summary), ...sentencesOf(doc.interpretation), ...sentencesOf(rule), item.title],
       });
@@ -164,20 +170,27 @@ export function buildSearchIndex(documents: readonly PolicyDocument[], dict: Dic
     }
     entries.push({
       kind: 'document', id: doc.id, document_id: doc.id, title: doc.title, document: doc, items: [...items],
-      departments: [...doc.issuers], syllables: syllablesOf(doc.title), tagSyllables: [],
+      departments: [...doc.issuers], ...titlePinyin(doc.title), tagPinyin: [],
       amountMax: items.map((i) => maxAmount(i, dayOf(i))),
       sentences: [...sentencesOf(doc.summary), ...sentencesOf(doc.interpretation)],
     });
     fieldsOf.push(documentFields(doc));
   }
   // Per-field token lists first: BM25F needs each field's average length.
-  const wordToks = fieldsOf.map((fs) => fs.map((f) => segment(f.text)));
+  // Items of a document share its title and interpretation: segment each text once.
+  const memo = new Map<string, string[]>();
+  const words = (text: string) => {
+    let w = memo.get(text);
+    if (!w) memo.set(text, (w = segment(text)));
+    return w;
+  };
+  const wordToks = fieldsOf.map((fs) => fs.map((f) => words(f.text)));
   const bigramToks = fieldsOf.map((fs) => fs.map((f) => (f.bigram ? bigrams(f.text) : [])));
   const kinds = entries.map((e) => e.kind);
-  const words = weigh(kinds, fieldsOf, wordToks);
+  const wordPostings = weigh(kinds, fieldsOf, wordToks);
   const bis = weigh(kinds, fieldsOf, bigramToks);
   return {
-    entries, words, bigrams: bis, soundsWords: soundsOf(words.keys()), soundsBigrams: soundsOf(bis.keys()), dict,
+    entries, words: wordPostings, bigrams: bis, soundsWords: soundsOf(wordPostings.keys()), soundsBigrams: soundsOf(bis.keys()), dict,
     day: at, industryCache: new Map(), built_ms: performance.now() - t0,
   };
 }

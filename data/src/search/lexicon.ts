@@ -50,7 +50,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['老人', '老年人', '高龄', '养老'],
   ['低保', '最低生活保障', '低保对象', '低保户'],
   ['低边', '低保边缘'],
-  ['特困', '五保', '特困供养', '特困人员'],
+  ['特困', '五保', '五保户', '特困供养', '特困人员'],
   ['贷款', '融资', '贴息', '信易贷'],
   ['技改', '技术改造'],
   ['智改数转', '数字化转型', '数字化改造', '产业大脑'],
@@ -74,6 +74,9 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['买车', '汽车', '乘用车'],
   ['取暖', '冬季取暖', '取暖救助'],
 ];
+
+/** Groups (by their first word) whose words are near-equivalent: they score almost as the word typed. */
+export const CLOSE_GROUPS: ReadonlySet<string> = new Set(['补贴', '残疾', '特困', '看病', '低保', '孤独症', '个体户', '退伍']);
 
 /** One-way expansions: a broad word a citizen types → the words policies use (not back). */
 export const QUERY_EXPANSIONS: readonly [word: string, expands: readonly string[]][] = [

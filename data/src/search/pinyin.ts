@@ -35,6 +35,11 @@ export function soundKey(word: string): string {
   return [...word].map(charPinyin).join(' ');
 }
 
+/** Lower case, without spaces and apostrophes ("Wen Gang" → "wengang"). */
+export function normalizePinyin(q: string): string {
+  return q.toLowerCase().replace(/[' ]/g, '');
+}
+
 /** A query typed in Latin letters only (spaces and apostrophes allowed), at least two letters. */
 export function isPinyinQuery(q: string): boolean {
   const s = q.trim().toLowerCase();
@@ -83,6 +88,56 @@ export function matchPinyin(query: string, syllables: readonly string[]): Pinyin
     if (syllables[start][0] !== q[0]) continue;
     const r = consume(q, 0, syllables, start, new Map());
     if (r && (!best || r[1] > best.full)) best = { start, length: r[0], full: r[1] };
+  }
+  return best;
+}
+
+/** A text's syllables prepared for fast matching: initials and the joined syllables. */
+export interface PinyinText {
+  syllables: string[];
+  /** First letter of each syllable: 高龄津贴 → 'gljt'. */
+  initials: string;
+  /** Syllables joined: 'gaolingjintie', with each syllable's offset in `starts`. */
+  full: string;
+  starts: number[];
+}
+
+export function pinyinText(syllables: string[]): PinyinText {
+  const starts: number[] = [];
+  let full = '';
+  for (const s of syllables) {
+    starts.push(full.length);
+    full += s;
+  }
+  return { syllables, initials: syllables.map((s) => s[0]).join(''), full, starts };
+}
+
+/**
+ * The two common ways of typing, by string search: all initials ('gljt') or syllables in
+ * full with the last one possibly cut short ('wengan'). Mixed typing ('wgfanh') needs
+ * matchPinyin. Returns the match with more syllables typed in full.
+ */
+export function matchPinyinFast(query: string, p: PinyinText): PinyinMatch | undefined {
+  // Called for every title and tag: the query is normalized once by the caller (normalizePinyin).
+  const q = query;
+  if (!q) return undefined;
+  let best: PinyinMatch | undefined;
+  const i = p.initials.indexOf(q);
+  if (i >= 0) {
+    let full = 0;
+    for (let k = i; k < i + q.length; k++) if (p.syllables[k].length === 1) full++;
+    best = { start: i, length: q.length, full };
+  }
+  for (let at = p.full.indexOf(q); at >= 0; at = p.full.indexOf(q, at + 1)) {
+    const start = p.starts.indexOf(at);
+    if (start < 0) continue; // not at a syllable boundary
+    const end = at + q.length;
+    let k = start;
+    while (k < p.syllables.length && p.starts[k] < end) k++;
+    const length = k - start;
+    const full = p.starts[k - 1] + p.syllables[k - 1].length <= end ? length : length - 1;
+    if (!best || full > best.full) best = { start, length, full };
+    break;
   }
   return best;
 }

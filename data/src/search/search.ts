@@ -107,12 +107,12 @@ function rank(index: SearchIndex, q: AnalyzedQuery, opts: SearchOptions): { entr
     if (scores && (s <= 0 || s < floor)) return;
     if (pass(e, i)) out.push({ entry: i, score: s });
   });
-  const entries = index.entries;
-  out.sort((a, b) => b.score - a.score || entries[a.entry].title.localeCompare(entries[b.entry].title, 'zh') || a.entry - b.entry);
+  // Ties keep catalogue order (documents as given, each document's items in order).
+  out.sort((a, b) => b.score - a.score || a.entry - b.entry);
   return out;
 }
 
-/** Full-text search. An empty query lists everything that passes the filters, by title. */
+/** Full-text search. An empty query lists everything that passes the filters, in catalogue order. */
 export function search(index: SearchIndex, query: string, opts: SearchOptions = {}): SearchResult {
   const t0 = performance.now();
   const q = analyzeQuery(index, query);
