@@ -84,15 +84,16 @@ describe.each(DATABASES)('review deadlines on the working-day calendar on %s', (
     expect(await escalations()).toBe(1);
   });
 
-  it('runs as jobs in `kx worker`: the daily scan enqueues one job per step, and a rerun writes nothing twice', async () => {
+  it('runs as jobs in `kx worker`: opening a step schedules the daily scan, which enqueues one job per step; reruns write nothing twice', async () => {
     at('2025-10-30');
     const c = await submit('app-test-dl-c'); // deadline 2025-11-06
+    const scheduled = await env.db.query(`SELECT 1 FROM jobs WHERE idempotency_key = 'deadline.scan:2025-10-30'`);
+    expect(scheduled.rows.length).toBe(1);
     at('2025-11-10');
     const worker = new Worker(env.db, applicationJobs(env.ctx));
-    for (let i = 0; i < 2; i++) {
-      await env.db.query(`INSERT INTO jobs (queue, payload, idempotency_key) VALUES ($1, '{}', $2)`, [DEADLINE_QUEUES.scan, `test-scan-${i}`]);
-      await worker.drain();
-    }
+    await worker.drain();
+    await env.db.query(`INSERT INTO jobs (queue, payload, idempotency_key) VALUES ($1, '{}', 'test-rescan')`, [DEADLINE_QUEUES.scan]);
+    await worker.drain();
     expect(await scan()).toMatchObject({ escalated: 0 }); // the admin route finds nothing left to do
     const rows = await notices('deadline.escalate');
     expect(rows.filter((n) => n.cause_key.startsWith(`escalate:${c.stepId}:`)).map((n) => n.department)).toEqual(['dcf-rsj', 'lc-rsj']);

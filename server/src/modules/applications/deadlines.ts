@@ -13,10 +13,11 @@ import { enqueue, type JobHandler } from '../jobs/queue.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { loadCalendar } from './calendar.ts';
 import { eventKey, notifyDepartment, recordEvent } from './events.ts';
+import { DEADLINE_QUEUES, scheduleDeadlineScan } from './flow.ts';
+export { DEADLINE_QUEUES, scheduleDeadlineScan };
 import { findStep, getApplication, loadItem, type AppRow, type StepRow } from './repo.ts';
 import { remainingText } from './view.ts';
 
-export const DEADLINE_QUEUES = { scan: 'deadline.scan', remind: 'deadline.remind', escalate: 'deadline.escalate' } as const;
 export const remindKey = (stepId: string, deadline: string) => `remind:${stepId}:${deadline}`;
 export const escalateKey = (stepId: string, deadline: string) => `escalate:${stepId}:${deadline}`;
 
@@ -129,20 +130,14 @@ export async function scanDeadlines(ctx: Ctx, mode: 'inline' | 'enqueue'): Promi
   return out;
 }
 
-/** Enqueues the next daily scan (01:00 China time), keyed by its date so it is enqueued once. */
-export async function scheduleDeadlineScan(ctx: Ctx, q: Queryable = ctx.db): Promise<string> {
-  const now = ctx.now();
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 17, 0, 0));
-  if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
-  return enqueue(q, DEADLINE_QUEUES.scan, {}, { key: `deadline.scan:${next.toISOString().slice(0, 10)}`, runAt: next });
-}
-
 /** Job handlers for `kx worker`: register with one line, like catalogueJobs(ctx). */
 export function applicationJobs(ctx: Ctx): Record<string, JobHandler> {
   return {
     [DEADLINE_QUEUES.scan]: async () => {
       const r = await scanDeadlines(ctx, 'enqueue');
-      await scheduleDeadlineScan(ctx);
+      // The chain goes on while steps are open; the next step to open starts it again.
+      const open = await ctx.db.query(`SELECT 1 FROM application_steps WHERE status = 'open' LIMIT 1`);
+      if (open.rows.length) await scheduleDeadlineScan(ctx.db, ctx.now());
       return r;
     },
     [DEADLINE_QUEUES.remind]: async (job) => ({ reminded: await remindStep(ctx, String(job.payload.step_id), String(job.payload.deadline)) }),

@@ -5,6 +5,7 @@
 import { addWorkingDays, type WorkCalendar } from '@kx/data';
 import type { PolicyItem } from '@kx/engine';
 import type { Queryable } from '../../db/db.ts';
+import { enqueue } from '../jobs/queue.ts';
 import { eventKey, recordEvent, type CaseRef } from './events.ts';
 import { openStep, type StepRow } from './repo.ts';
 
@@ -67,7 +68,20 @@ export async function openStage(q: Queryable, app: CaseRef, steps: StepRow[], st
     });
     opened.push({ ...s, status: 'open', round, started_on: today, deadline, remind_on: remindOn });
   }
+  if (opened.length) await scheduleDeadlineScan(q, now);
   return opened;
+}
+
+export const DEADLINE_QUEUES = { scan: 'deadline.scan', remind: 'deadline.remind', escalate: 'deadline.escalate' } as const;
+
+/**
+ * Enqueues the next daily deadline scan (01:00 China time), keyed by its date so that any number
+ * of callers enqueue it once. Opening a step calls it, so the scan runs while steps are open.
+ */
+export async function scheduleDeadlineScan(q: Queryable, now: Date): Promise<string> {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 17, 0, 0));
+  if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
+  return enqueue(q, DEADLINE_QUEUES.scan, {}, { key: `${DEADLINE_QUEUES.scan}:${next.toISOString().slice(0, 10)}`, runAt: next });
 }
 
 export const lastStage = (steps: StepRow[]) => Math.max(...steps.map((s) => s.stage));
