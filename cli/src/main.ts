@@ -9,6 +9,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerPayout } from './commands/payout.ts';
 import { registerImport } from './commands/import.ts';
 import { registerWorker } from './commands/worker.ts';
+import { registerGrant } from './commands/grant.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kx')
@@ -26,5 +27,6 @@ export async function main(argv: string[]): Promise<void> {
   registerPayout(program);
   registerImport(program);
   registerWorker(program);
+  registerGrant(program);
   await program.parseAsync(argv);
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { autoItem, elder, gljt, markEligible, publish, seedEntities } from './fixtures.ts';
+import { Worker } from '../jobs/queue.ts';
+import { enqueueGrantRun, grantJobs } from './job.ts';
 import { runGrants } from './run.ts';
 
 const SET_AT = new Date('2025-06-02T08:00:00Z');
@@ -100,5 +102,16 @@ describe.each(DATABASES)('grant run (%s)', (kind) => {
     await publish(env.ctx, [autoItem('t-wait', { amount: '20' })], 'grants-wait');
     const r = await runGrants(env.ctx, { date: '2025-06-30', item: 't-wait' });
     expect(r).toMatchObject({ created: 0, waiting: ['t-wait'] });
+  });
+
+  it('runs as the grant.run job: enqueued once per cause, the report as the job result', async () => {
+    await env.db.tx(async (q) => {
+      await enqueueGrantRun(q, { date: '2025-08-01', item: 'lc-mzj-gljt' }, 'match.full:42');
+      await enqueueGrantRun(q, { date: '2025-08-01', item: 'lc-mzj-gljt' }, 'match.full:42');
+    });
+    expect(await new Worker(env.db, grantJobs(env.ctx)).drain()).toBe(1);
+    const job = (await env.db.query<{ status: string; result: { created: number; date: string } }>("SELECT status, result FROM jobs WHERE queue = 'grant.run'")).rows[0];
+    expect(job).toMatchObject({ status: 'done', result: { created: 3, date: '2025-08-01' } });
+    expect((await grantsOf(env, 'lc-mzj-gljt')).filter((g) => g.period_key === '2025-08')).toHaveLength(3);
   });
 });

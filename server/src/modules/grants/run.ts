@@ -7,10 +7,10 @@ import { parseDate } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { AmountCalculator } from './amounts.ts';
 import type { Offer } from './decide.ts';
 import { autoItemsInForce, candidatesOf, type AutoItem } from './items.ts';
-import { causeKey, unitMeta, writeChunk, type Cause, type Unit } from './write.ts';
+import { ChunkReader } from './read.ts';
+import { causeKey, writeChunk, type Cause, type Unit } from './write.ts';
 
 export interface GrantRunOptions {
   /** One item only. */
@@ -79,9 +79,7 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
   };
   for (let u = 0; u < units.length; u++) {
     const unit = units[u];
-    const calc = new AmountCalculator(ctx.dict, ctx.crypto, unit.items, date);
-    const meta = unitMeta(unit, ctx.dict);
-    const titles = JSON.stringify(Object.fromEntries(unit.items.map((i) => [i.id, i.title])));
+    const reader = new ChunkReader(ctx.dict, ctx.crypto, unit.items, date);
     // Who is eligible, and who already holds a grant of the period (skipped without a transaction).
     const todo = new Map<number, { since: string; offers: { item: string; cause: Cause }[] }>();
     const causes = new Map<string, Cause>();
@@ -113,9 +111,9 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
     for (let i = 0; i < order.length; i += chunkSize) {
       const slice = order.slice(i, i + chunkSize);
       const ids = slice.map(([e]) => e);
-      const amounts = await calc.amounts(ctx.db, ids);
-      const offers: Offer[][] = slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: amounts.get(e)?.get(o.item) })));
-      const r = await ctx.db.tx((q) => writeChunk(q, { unit, meta, titles, offers, causes, exhausted, now: ctx.now(), actor }));
+      const facts = await reader.read(ctx.db, ids);
+      const offers: Offer[][] = slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: facts.amounts.get(e)?.get(o.item) })));
+      const r = await ctx.db.tx((q) => writeChunk(q, { unit, offers, evidence: facts.evidence, causes, exhausted, now: ctx.now(), actor }));
       for (const [item, n] of r.blockedPerItem) blockedPerItem.set(item, (blockedPerItem.get(item) ?? 0) + n);
       report.created += r.created;
       report.already_granted += r.already;

@@ -3,12 +3,12 @@
 // the ledger, the time-to-money events, the inbox rows and the audit entry. A crash before
 // COMMIT leaves nothing of the chunk; after it, everything — and a repeated chunk finds its
 // grants by the unique key and writes nothing twice.
-import { dec } from '@kx/engine';
-import type { Dictionary } from '@kx/engine';
+import { dec, type Dec } from '@kx/engine';
 import type { Queryable } from '../../db/db.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { decideChunk, LIVE, type Budget, type ChunkDecision, type ExistingGrant, type Offer } from './decide.ts';
 import type { AutoItem } from './items.ts';
+import type { EvidenceFact } from './read.ts';
 
 export interface Unit {
   key: string;
@@ -34,89 +34,47 @@ export interface ChunkResult {
   zeroAmount: number;
 }
 
-/** Item facts for the SQL that builds evidence: fields with their dictionary source. */
-export function unitMeta(unit: Unit, dict: Dictionary): string {
-  const meta: Record<string, unknown> = {};
-  for (const it of unit.items)
-    meta[it.id] = {
-      version: it.version,
-      department: it.department,
-      formula: it.formula,
-      fields: it.evidenceFields.map((f) => {
-        const def = dict.fields.get(f);
-        return { f, src: def?.source ?? null, sens: def?.sensitive === true };
-      }),
-    };
-  return JSON.stringify(meta);
-}
-
 const INSERT_GRANTS = `
 INSERT INTO grants (entity_id, item_id, item_version, department, period_key, amount, item_amount, status, stacking_group, evidence, match_event_id, first_eligible_at)
-SELECT u.e, u.i, m.v, m.d, $1, u.amt, u.iamt, u.st, $2,
-       jsonb_build_object(
-         'date', $3::text,
-         'item_version', m.v,
-         'formula', m.formula,
-         'item_amount', u.iamt::text,
-         'cause', CASE WHEN u.ev IS NULL THEN jsonb_build_object('kind', 'item_set', 'at', u.since)
-                       ELSE jsonb_build_object('kind', 'match_event', 'match_event_id', u.ev::text, 'at', u.since) END,
-         'facts', COALESCE(ev.facts, '[]'::jsonb)),
-       u.ev, u.at
-  FROM unnest($4::bigint[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::bigint[], $10::text[], $11::timestamptz[])
-       AS u(e, i, amt, iamt, st, ev, since, at)
-  JOIN entities e ON e.id = u.e
-  CROSS JOIN LATERAL (SELECT (x ->> 'version')::int AS v, x ->> 'department' AS d, x ->> 'formula' AS formula, x -> 'fields' AS fields
-                        FROM (SELECT $12::jsonb -> u.i AS x) s) m
-  LEFT JOIN LATERAL (
-    SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-             'field', fl.def ->> 'f',
-             'source', COALESCE(h.source, e.provenance -> (fl.def ->> 'f') ->> 's', fl.def ->> 'src'),
-             'as_of', COALESCE(h.as_of::text, e.provenance -> (fl.def ->> 'f') ->> 'd'),
-             'fact_id', h.id::text,
-             'sensitive', CASE WHEN (fl.def ->> 'sens')::boolean THEN true END,
-             'value', CASE WHEN (fl.def ->> 'sens')::boolean THEN NULL ELSE COALESCE(h.value, e.facts -> (fl.def ->> 'f')) END))
-           ORDER BY fl.ord) AS facts
-      FROM jsonb_array_elements(m.fields) WITH ORDINALITY AS fl(def, ord)
-      LEFT JOIN LATERAL (SELECT f.id, f.source, f.as_of, f.value FROM facts f
-                          WHERE f.entity_id = u.e AND f.field = fl.def ->> 'f'
-                          ORDER BY f.as_of DESC, f.id DESC LIMIT 1) h ON true
-  ) ev ON true
+SELECT u.e, u.i, u.v, u.d, $1, u.amt, u.iamt, u.st, $2, u.evidence::jsonb, u.ev, u.at
+  FROM unnest($3::bigint[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::numeric[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[])
+       AS u(e, i, v, d, amt, iamt, st, evidence, ev, at)
 ON CONFLICT (entity_id, item_id, period_key) DO NOTHING
-RETURNING id::text AS id, entity_id::text AS entity_id, item_id, status, amount`;
+RETURNING id::text AS id, entity_id::text AS entity_id, item_id, status, amount::text AS amount, item_amount::text AS item_amount, first_eligible_at`;
 
 const CASE_EVENTS = `
 INSERT INTO case_events (case_type, case_id, entity_id, item_id, item_version, department, event, at, detail, dedupe_key)
-SELECT 'grant', g.id, g.entity_id, g.item_id, g.item_version, g.department, x.event,
-       CASE x.event WHEN 'first_eligible' THEN g.first_eligible_at ELSE $2::timestamptz END,
-       CASE x.event WHEN 'approved' THEN '{"by":"auto"}'::jsonb ELSE jsonb_build_object('match_event_id', g.match_event_id::text) END,
-       'grant:' || g.id || ':' || x.event
-  FROM grants g CROSS JOIN (VALUES ('first_eligible'), ('approved')) AS x(event)
- WHERE g.id = ANY($1::bigint[]) AND (x.event = 'first_eligible' OR g.status = 'granted')
+SELECT 'grant', u.id, u.e, u.i, u.v, u.d, u.event, u.at, u.detail::jsonb, 'grant:' || u.id || ':' || u.event
+  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) AS u(id, e, i, v, d, event, at, detail)
 ON CONFLICT (dedupe_key) DO NOTHING`;
 
-// The entity is told in the same transaction (the inbox until the push channels come).
+// The entity is told in the same transaction (the inbox, until the push channels come).
 const INBOX = `
 INSERT INTO inbox (entity_id, kind, title, body, cause_key, item_id, case_type, case_id, created_at)
-SELECT g.entity_id,
-       CASE g.status WHEN 'granted' THEN 'grant' ELSE 'grant_confirm' END,
-       CASE g.status WHEN 'granted' THEN '免申即享：' ELSE '免申即享待确认：' END || ($2::jsonb ->> g.item_id),
-       CASE g.status
-         WHEN 'granted' THEN '您符合「' || ($2::jsonb ->> g.item_id) || '」的条件，已自动为您发放 ' || g.amount::text || ' 元（' || g.period_key || '），无需申请。'
-              || CASE WHEN g.amount < g.item_amount THEN '同一政策组内已发放的部分已扣除。' ELSE '' END
-              || '如有异议，可在“我的兑现”中提出。 / You qualify; ' || g.amount::text || ' yuan granted automatically (' || g.period_key || '), no application needed.'
-         ELSE '您符合「' || ($2::jsonb ->> g.item_id) || '」的条件，可享受 ' || g.amount::text || ' 元（' || g.period_key || '）。请在“我的兑现”中确认领取意愿后发放。'
-              || ' / You qualify for ' || g.amount::text || ' yuan (' || g.period_key || '); please confirm that you wish to receive it.'
-       END,
-       'grant:' || g.id, g.item_id, 'grant', g.id, $3::timestamptz
-  FROM grants g
- WHERE g.id = ANY($1::bigint[])
+SELECT u.e, u.kind, u.title, u.body, 'grant:' || u.id, u.i, 'grant', u.id, $7
+  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, e, i, kind, title, body)
 ON CONFLICT (cause_key) DO NOTHING`;
+
+function notice(item: AutoItem, status: string, amount: string, itemAmount: string): { kind: string; title: string; body: string } {
+  if (status === 'pending_confirmation')
+    return {
+      kind: 'grant_confirm',
+      title: `免申即享待确认：${item.title}`,
+      body: `您符合「${item.title}」的条件，可享受 ${amount} 元（${item.period}）。请在“我的兑现”中确认领取意愿后发放。 / You qualify for ${amount} yuan (${item.period}); please confirm that you wish to receive it.`,
+    };
+  const topUp = amount !== itemAmount ? '同一政策组内已发放的部分已扣除。' : '';
+  return {
+    kind: 'grant',
+    title: `免申即享：${item.title}`,
+    body: `您符合「${item.title}」的条件，已自动为您发放 ${amount} 元（${item.period}），无需申请。${topUp}如有异议，可在“我的兑现”中提出。 / You qualify; ${amount} yuan granted automatically (${item.period}), no application needed.`,
+  };
+}
 
 export interface ChunkInput {
   unit: Unit;
-  meta: string;
-  titles: string;
   offers: Offer[][];
+  /** Evidence of each fact the items read, per entity (ChunkReader). */
+  evidence: Map<number, Map<string, EvidenceFact>>;
   causes: Map<string, Cause>;
   /** Items out of budget in this run so far (carried from chunk to chunk). */
   exhausted: Map<string, 'budget' | 'quota'>;
@@ -169,12 +127,12 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
     created: 0, superseded: 0, already: d.already + d.inserts.length - inserted.length,
     blockedBudget: d.blockedBudget, blockedQuota: d.blockedQuota, blockedPerItem: d.blockedPerItem, unknownAmount: d.unknownAmount, zeroAmount: d.zeroAmount,
   };
-  const delta = new Map<string, { amount: ReturnType<typeof dec>; count: number }>();
+  const delta = new Map<string, { amount: Dec; count: number }>();
   const book = (item: string, amount: string, sign: 1 | -1) => {
     const x = delta.get(item) ?? { amount: dec(0), count: 0 };
     delta.set(item, { amount: sign > 0 ? x.amount.plus(dec(amount)) : x.amount.minus(dec(amount)), count: x.count + sign });
   };
-  const cases: string[] = [];
+  const cases: typeof inserted = [];
   const replaced: { id: string; by: string }[] = [];
   for (const ins of d.inserts) {
     const row = byKey.get(causeKey(ins.entity, ins.item));
@@ -184,7 +142,7 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
       continue;
     }
     result.created++;
-    cases.push(row.id);
+    cases.push(row);
     book(row.item_id, row.amount, 1);
     for (const g of ins.replaces) replaced.push({ id: g.id, by: row.id });
   }
@@ -207,10 +165,7 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
       [unit.period, items, items.map((i) => delta.get(i)!.amount.toFixed()), items.map((i) => delta.get(i)!.count), input.now],
     );
   }
-  if (cases.length) {
-    await q.query(CASE_EVENTS, [cases, input.now]);
-    await q.query(INBOX, [cases, input.titles, input.now]);
-  }
+  if (cases.length) await writeCaseEvents(q, unit, cases, input.now);
   if (inserted.length || replaced.length)
     await appendAudit(q, {
       actor: input.actor,
@@ -219,7 +174,7 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
       detail: {
         period: unit.period,
         date: unit.date,
-        grants: cases,
+        grants: cases.map((c) => c.id),
         superseded_on_arrival: result.superseded,
         replaced: replaced.map((r) => r.id),
         // the facts the run read to compute amounts (names only)
@@ -229,27 +184,76 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
   return result;
 }
 
-async function insertGrants(q: Queryable, input: ChunkInput, d: ChunkDecision) {
+interface InsertedRow {
+  id: string;
+  entity_id: string;
+  item_id: string;
+  status: string;
+  amount: string;
+  item_amount: string;
+  first_eligible_at: Date | string;
+}
+
+async function insertGrants(q: Queryable, input: ChunkInput, d: ChunkDecision): Promise<InsertedRow[]> {
   const { unit } = input;
-  const at = (ins: { entity: number; item: string }) => {
+  const items = new Map(unit.items.map((i) => [i.id, i]));
+  const cols = { e: [] as number[], i: [] as string[], v: [] as number[], d: [] as string[], amt: [] as string[], iamt: [] as string[], st: [] as string[], evidence: [] as string[], ev: [] as (string | null)[], at: [] as string[] };
+  for (const ins of d.inserts) {
+    const it = items.get(ins.item)!;
     const c = input.causes.get(causeKey(ins.entity, ins.item))!;
-    const start = unit.items.find((i) => i.id === ins.item)!.periodStartsAt;
-    return { c, first: start && start > c.since ? start : c.since };
-  };
-  const rows = d.inserts.map((ins) => ({ ins, ...at(ins) }));
-  const r = await q.query<{ id: string; entity_id: string; item_id: string; status: string; amount: string }>(INSERT_GRANTS, [
-    unit.period,
-    unit.group,
-    unit.date,
-    rows.map((x) => x.ins.entity),
-    rows.map((x) => x.ins.item),
-    rows.map((x) => x.ins.amount),
-    rows.map((x) => x.ins.item_amount),
-    rows.map((x) => x.ins.status),
-    rows.map((x) => x.c.event),
-    rows.map((x) => x.c.since),
-    rows.map((x) => x.first),
-    input.meta,
-  ]);
+    const facts = input.evidence.get(ins.entity);
+    cols.e.push(ins.entity);
+    cols.i.push(ins.item);
+    cols.v.push(it.version);
+    cols.d.push(it.department);
+    cols.amt.push(ins.amount);
+    cols.iamt.push(ins.item_amount);
+    cols.st.push(ins.status);
+    cols.evidence.push(
+      JSON.stringify({
+        date: unit.date,
+        item_version: it.version,
+        formula: it.formula,
+        item_amount: ins.item_amount,
+        cause: c.event ? { kind: 'match_event', match_event_id: c.event, at: c.since } : { kind: 'item_set', at: c.since },
+        facts: it.evidenceFields.flatMap((f) => facts?.get(f) ?? []),
+      }),
+    );
+    cols.ev.push(c.event);
+    // Eligible for June from June at the earliest: a monthly grant's clock starts with its month.
+    cols.at.push(it.periodStartsAt && it.periodStartsAt > c.since ? it.periodStartsAt : c.since);
+  }
+  const r = await q.query<InsertedRow>(INSERT_GRANTS, [unit.period, unit.group, cols.e, cols.i, cols.v, cols.d, cols.amt, cols.iamt, cols.st, cols.evidence, cols.ev, cols.at]);
   return r.rows;
+}
+
+/** first_eligible (when the verdict came) and, unless the entity must confirm first, approved (now). */
+async function writeCaseEvents(q: Queryable, unit: Unit, rows: InsertedRow[], now: Date): Promise<void> {
+  const items = new Map(unit.items.map((i) => [i.id, i]));
+  const ev = { id: [] as string[], e: [] as string[], i: [] as string[], v: [] as number[], d: [] as string[], event: [] as string[], at: [] as (Date | string)[], detail: [] as string[] };
+  const inbox = { id: [] as string[], e: [] as string[], i: [] as string[], kind: [] as string[], title: [] as string[], body: [] as string[] };
+  const push = (g: InsertedRow, event: string, at: Date | string, detail: string) => {
+    const it = items.get(g.item_id)!;
+    ev.id.push(g.id);
+    ev.e.push(g.entity_id);
+    ev.i.push(g.item_id);
+    ev.v.push(it.version);
+    ev.d.push(it.department);
+    ev.event.push(event);
+    ev.at.push(at);
+    ev.detail.push(detail);
+  };
+  for (const g of rows) {
+    push(g, 'first_eligible', g.first_eligible_at, '{}');
+    if (g.status === 'granted') push(g, 'approved', now, '{"by":"auto"}');
+    const n = notice(items.get(g.item_id)!, g.status, g.amount, g.item_amount);
+    inbox.id.push(g.id);
+    inbox.e.push(g.entity_id);
+    inbox.i.push(g.item_id);
+    inbox.kind.push(n.kind);
+    inbox.title.push(n.title);
+    inbox.body.push(n.body);
+  }
+  await q.query(CASE_EVENTS, [ev.id, ev.e, ev.i, ev.v, ev.d, ev.event, ev.at, ev.detail]);
+  await q.query(INBOX, [inbox.id, inbox.e, inbox.i, inbox.kind, inbox.title, inbox.body, now]);
 }

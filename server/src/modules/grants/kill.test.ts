@@ -1,0 +1,175 @@
+// `kx grant run` killed with SIGKILL at random moments, ten times in a row, then run to the
+// end: every grant exactly once, none missing, the ledger equal to the grants, one
+// first_eligible / approved event and one inbox row per grant, the audit chain intact.
+// On PGlite (the data folder left by a killed process is reopened: PGlite replays its WAL)
+// and on PostgreSQL when DATABASE_URL is set.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATABASES, testConfig, TEST_NOW } from '../../../test/harness.ts';
+import { createCtx } from '../../context.ts';
+import { connectPostgres, openPglite, type Db } from '../../db/db.ts';
+import { migrate } from '../../db/migrate.ts';
+import { seedDepartments } from '../../seed/departments.ts';
+import { verifyAudit } from '../audit/audit.ts';
+import { autoItem, elder, markEligible, publish, seedEntities } from './fixtures.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const KX = join(ROOT, 'cli', 'bin', 'kx.mjs');
+const KEY = Buffer.alloc(32, 7);
+const ENTITIES = 20_000;
+const BUDGET_GRANTS = 15_000;
+const KILLS = 10;
+
+interface Target {
+  env: Record<string, string | undefined>;
+  open(): Promise<Db>;
+  drop(): Promise<void>;
+}
+
+async function target(kind: 'pglite' | 'postgres'): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), 'kx-grant-kill-'));
+  const base = { ...process.env, KX_DATA_DIR: dir, KX_DATA_KEY: KEY.toString('hex'), DATABASE_URL: undefined };
+  if (kind === 'pglite') return { env: base, open: () => openPglite(join(dir, 'pgdata')), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `kx_kill_${randomBytes(5).toString('hex')}`;
+  const admin = await connectPostgres(url.toString(), 1);
+  await admin.query(`CREATE DATABASE ${name}`);
+  url.pathname = `/${name}`;
+  return {
+    env: { ...base, DATABASE_URL: url.toString() },
+    open: () => connectPostgres(url.toString(), 3),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Three items over the same 20,000 elderly residents: a plain one, a stacking pair, one with a budget for 15,000. */
+async function seed(db: Db): Promise<void> {
+  await migrate(db);
+  await seedDepartments(db);
+  const ctx = createCtx(testConfig({ dataKey: KEY }), db, () => new Date(TEST_NOW));
+  const items = [
+    autoItem('kill-plain', { amount: '100' }),
+    autoItem('kill-low', { amount: '200', group: 'kill' }),
+    autoItem('kill-high', { amount: 'if age(birth_date) >= 80 then 300 else 250', group: 'kill' }),
+    autoItem('kill-budget', { amount: '10', quota: { budget: String(BUDGET_GRANTS * 10) } }),
+  ];
+  await publish(ctx, items, 'grants-kill');
+  const people = Array.from({ length: ENTITIES }, (_, i) => elder(`K${i}`, i % 2 ? '1940-03-01' : '1950-03-01'));
+  const ids = await seedEntities(ctx, 'person', people);
+  for (const it of items) await markEligible(db, it, ids, new Date('2025-06-02T08:00:00Z'));
+}
+
+interface Outcome {
+  killed: boolean;
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+function runCli(env: Record<string, string | undefined>, killAfterMs?: number): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KX, 'grant', 'run', '--date', '2025-06-30', '--chunk', '1000'], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ killed: signal === 'SIGKILL', stdout, stderr, code });
+    });
+  });
+}
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  const r = await db.query<{ item_id: string; n: string }>("SELECT item_id, count(*) AS n FROM grants GROUP BY item_id");
+  return Object.fromEntries(r.rows.map((x) => [x.item_id, Number(x.n)]));
+}
+
+describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kind) => {
+  let t: Target | undefined;
+  afterAll(async () => t?.drop());
+
+  it('leaves each grant exactly once and none missing', async () => {
+    t = await target(kind);
+    let db = await t.open();
+    await seed(db);
+    await db.close();
+
+    const kills: { afterMs: number; killed: boolean; grants: number }[] = [];
+    for (let k = 0; k < KILLS; k++) {
+      // Start-up (tsx, opening the database) takes about a second; the run itself several.
+      const afterMs = 800 + Math.floor(Math.random() * 3500);
+      const o = await runCli(t.env, afterMs);
+      if (!o.killed) expect(o.code, o.stderr).toBe(0);
+      db = await t.open();
+      const n = Object.values(await counts(db)).reduce((a, b) => a + b, 0);
+      await db.close();
+      kills.push({ afterMs, killed: o.killed, grants: n });
+    }
+    // The kills landed while work was under way: some of them mid-run, with grants in between.
+    expect(kills.filter((x) => x.killed).length).toBeGreaterThanOrEqual(5);
+    const last = await runCli(t.env);
+    expect(last.code, last.stderr).toBe(0);
+    const lines = last.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]) as Record<string, number>;
+    expect(Object.keys(summary).sort()).toEqual(['already_granted', 'blocked_by_budget', 'created', 'seconds']);
+    expect(summary.blocked_by_budget).toBe(ENTITIES - BUDGET_GRANTS);
+
+    db = await t.open();
+    try {
+      expect(await counts(db)).toEqual({ 'kill-plain': ENTITIES, 'kill-low': ENTITIES, 'kill-high': ENTITIES, 'kill-budget': BUDGET_GRANTS });
+      const amounts = await db.query<{ item_id: string; status: string; amount: string; n: string }>(
+        'SELECT item_id, status, amount::text AS amount, count(*) AS n FROM grants GROUP BY item_id, status, amount ORDER BY item_id, status, amount',
+      );
+      expect(amounts.rows.map((r) => [r.item_id, r.status, r.amount, Number(r.n)])).toEqual([
+        ['kill-budget', 'granted', '10', BUDGET_GRANTS],
+        ['kill-high', 'granted', '250', ENTITIES / 2],
+        ['kill-high', 'granted', '300', ENTITIES / 2],
+        ['kill-low', 'superseded', '0', ENTITIES],
+        ['kill-plain', 'granted', '100', ENTITIES],
+      ]);
+      // The budget went to the first 15,000 in order (entity number), the same whatever the kills.
+      const budgeted = await db.query<{ max_rank: string }>(
+        `SELECT max(r.rank) AS max_rank FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) AS rank FROM entities e) r
+           JOIN grants g ON g.entity_id = r.id AND g.item_id = 'kill-budget'`,
+      );
+      expect(Number(budgeted.rows[0].max_rank)).toBe(BUDGET_GRANTS);
+      const ledger = await db.query<{ item_id: string; bad: boolean }>(
+        `SELECT l.item_id, (l.spent <> COALESCE(s.total, 0) OR l.granted_count <> COALESCE(s.n, 0)) AS bad FROM grant_ledger l
+           LEFT JOIN (SELECT item_id, period_key, sum(amount) AS total, count(*) AS n FROM grants
+                       WHERE status IN ('pending_confirmation', 'granted', 'batched', 'paid', 'payment_failed') GROUP BY item_id, period_key) s
+             ON s.item_id = l.item_id AND s.period_key = l.period_key`,
+      );
+      expect(ledger.rows.filter((r) => r.bad)).toEqual([]);
+      expect(ledger.rows).toHaveLength(4);
+      const perGrant = await db.query<{ bad: string }>(
+        `SELECT count(*) AS bad FROM grants g
+          WHERE g.status = 'granted' AND (
+                (SELECT count(*) FROM case_events c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'first_eligible') <> 1
+             OR (SELECT count(*) FROM case_events c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'approved') <> 1
+             OR (SELECT count(*) FROM inbox i WHERE i.cause_key = 'grant:' || g.id AND i.entity_id = g.entity_id) <> 1)`,
+      );
+      expect(Number(perGrant.rows[0].bad)).toBe(0);
+      const live = ENTITIES * 2 + BUDGET_GRANTS;
+      expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM case_events WHERE case_type = 'grant'")).rows[0].n)).toBe(live * 2);
+      expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM inbox WHERE case_type = 'grant'")).rows[0].n)).toBe(live);
+      expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM inbox WHERE kind = 'grant_budget_exhausted'")).rows[0].n)).toBe(1);
+      expect((await verifyAudit(db)).ok).toBe(true);
+    } finally {
+      await db.close();
+    }
+    console.log(`[${kind}] kills: ${kills.map((x) => `${x.afterMs}ms→${x.killed ? 'killed' : 'done'}:${x.grants}`).join(', ')}; final run ${JSON.stringify(summary)}`);
+  }, 600_000);
+});
