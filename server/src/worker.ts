@@ -5,6 +5,7 @@
 import { ColumnarPool } from '@kx/engine';
 import type { Ctx } from './context.ts';
 import { catalogueJobs } from './modules/catalogue/expiry.ts';
+import { grantJobs } from './modules/grants/job.ts';
 import { applicationJobs } from './modules/applications/deadlines.ts';
 import { Worker, type JobHandler } from './modules/jobs/queue.ts';
 import { refreshEntity } from './modules/matching/entity.ts';
@@ -46,7 +47,7 @@ export interface RunningWorker {
 export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<RunningWorker> {
   const state = matchingState(ctx);
   state.pool ??= await ColumnarPool.create(opts.threads, { warmUp: true });
-  const all = { ...matchingJobs(ctx), ...catalogueJobs(ctx), ...applicationJobs(ctx) };
+  const all = { ...matchingJobs(ctx), ...catalogueJobs(ctx), ...applicationJobs(ctx), ...grantJobs(ctx) };
   const { [ENTITY_QUEUE]: entityJob, ...heavyJobs } = all;
   const log = opts.log ?? (() => {});
   const heavy = new Worker(ctx.db, heavyJobs, { concurrency: 1, pollMs: opts.pollMs, log });
