@@ -36,6 +36,8 @@ export async function connectPostgres(url: string, max = 10): Promise<Db> {
   pgmod.types.setTypeParser(20, (v: string) => v);
   pgmod.types.setTypeParser(1082, (v: string) => v); // date as YYYY-MM-DD
   const pool = new pgmod.Pool({ connectionString: url, max });
+  // An idle client the server disconnects (restart, DROP DATABASE … FORCE) must not crash the process.
+  pool.on('error', () => {});
   const base = pgQueryable(pool);
   return {
     kind: 'postgres',

@@ -43,7 +43,8 @@ export async function resolvePrincipal(ctx: Ctx, req: FastifyRequest): Promise<P
 }
 
 export function installAuth(app: FastifyInstance, ctx: Ctx): void {
-  app.addHook('preHandler', async (req) => {
+  // preValidation: an anonymous or unauthorised caller is refused before its body is validated.
+  app.addHook('preValidation', async (req) => {
     req.principal = await resolvePrincipal(ctx, req);
     try {
       checkAccess(req.routeOptions.config?.access, req.principal);

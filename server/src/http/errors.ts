@@ -26,7 +26,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.validation) {
       const v = fe.validation[0];
       const field = `${fe.validationContext ?? 'body'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
-      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const params = v?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      const missing = params?.missingProperty ?? params?.additionalProperty;
       return reply.status(400).send({
         code: 'BAD_INPUT',
         message: `请求参数无效：${field}${missing ? '.' + missing : ''} ${v?.message ?? ''}`.trim(),
@@ -37,7 +38,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_INPUT', message: fe.message } satisfies ErrorBody);
     }
-    req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'unexpected error');
+    req.log.error({ err }, 'unexpected error');
     return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误', message_en: 'internal error' } satisfies ErrorBody);
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}`, message_en: 'no such route' } satisfies ErrorBody));

@@ -30,13 +30,15 @@ export async function login(ctx: Ctx, username: string, password: string): Promi
   );
   const u = r.rows[0];
   const now = ctx.now();
+  // The typed username may be a phone number: the audit log keeps only its keyed hash.
+  const who = `login:${ctx.crypto.blindIndex(username).slice(0, 16)}`;
   const fail = async (why: string) => {
-    await appendAudit(ctx.db, { actor: `login:${username}`, action: 'auth.login', subject: u ? `user:${u.id}` : 'user:?', outcome: 'failed', detail: { why } });
+    await appendAudit(ctx.db, { actor: who, action: 'auth.login', subject: u ? `user:${u.id}` : 'user:?', outcome: 'failed', detail: { why } });
     return new DomainError('UNAUTHENTICATED', '用户名或密码错误', 'wrong username or password');
   };
   if (!u || !u.password_hash || u.disabled) throw await fail(u ? 'disabled or no password' : 'no such user');
   if (u.locked_until && new Date(u.locked_until) > now) {
-    await appendAudit(ctx.db, { actor: `login:${username}`, action: 'auth.login', subject: `user:${u.id}`, outcome: 'denied', detail: { why: 'locked' } });
+    await appendAudit(ctx.db, { actor: who, action: 'auth.login', subject: `user:${u.id}`, outcome: 'denied', detail: { why: 'locked' } });
     throw new DomainError('LOCKED', `登录失败次数过多，账号已锁定至 ${new Date(u.locked_until).toISOString()}`, `too many failed logins; locked until ${new Date(u.locked_until).toISOString()}`);
   }
   if (!(await verify(u.password_hash, password))) {
