@@ -63,6 +63,8 @@ export interface QuestionMatch {
 
 /** Weight of keyword relevance (0..1) against one satisfied condition. */
 export const RELEVANCE_WEIGHT = 2;
+/** Weight of the share of conditions met (0..1). */
+export const SHARE_WEIGHT = 1;
 /** A search score (search.ts) at which a match counts as fully relevant. */
 export const RELEVANCE_REFERENCE_SCORE = 8;
 /** A region condition holds for everyone in its scope, so it says less than others. */
@@ -226,12 +228,18 @@ export function matchQuestion(parsed: ParsedQuestion, items: readonly PolicyItem
     const verdict: Verdict = nF === combos.length ? 'ineligible' : nT === combos.length ? 'eligible' : 'undetermined';
     let satisfied = 0;
     let weighted = 0;
-    for (let j = 0; j < Math.min(n, 30); j++)
-      if (allT & (1 << j)) {
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      const w = c.isRegion[j] ? REGION_CONDITION_WEIGHT : 1;
+      total += w;
+      if (j < 30 && allT & (1 << j)) {
         satisfied++;
-        weighted += c.isRegion[j] ? REGION_CONDITION_WEIGHT : 1;
+        weighted += w;
       }
-    const score = verdict === 'ineligible' ? rel : weighted + RELEVANCE_WEIGHT * rel;
+    }
+    // Conditions met, and the share met: of two items meeting two conditions, the one with
+    // fewer left open is likelier to be the asker's.
+    const score = verdict === 'ineligible' ? rel : weighted + SHARE_WEIGHT * (total ? weighted / total : 0) + RELEVANCE_WEIGHT * rel;
     found[verdict].push({ item, c, rel, score, satisfied, failed, combo: uCombo ?? combos[0] });
   }
   const limit = opts.limit ?? 20;

@@ -203,6 +203,8 @@ export function parseQuestion(text: string, dict: Dictionary, opts: ParseOptions
   const audience: Audience | undefined =
     votes.enterprise > votes.person ? 'enterprise' : votes.person > votes.enterprise ? 'person' : undefined;
   const kept = resolveChips(chips, dict, audience);
+  // Whoever a person asks about — themselves, a parent, a child — is alive: 高龄津贴 asks.
+  if (audience === 'person' && !kept.some((c) => c.field === 'alive')) kept.push({ field: 'alive', value: true, label_zh: '健在：是', span: [0, 0] });
   if (audience) {
     const rel = { father: '父亲', mother: '母亲', child: '子女', spouse: '老伴' }[relation ?? ''] ?? '';
     kept.unshift({ field: 'audience', value: audience, label_zh: audience === 'enterprise' ? '主体：企业' : `主体：个人${rel ? `（${rel}）` : ''}`, span: [0, 0] });
@@ -217,12 +219,19 @@ export function parseQuestion(text: string, dict: Dictionary, opts: ParseOptions
   };
 }
 
+/** Is `a` one of the alternatives `b` allows, and fewer of them? */
+function narrows(a: unknown, b: unknown): boolean {
+  const as = Array.isArray(a) ? a : [a];
+  const bs = Array.isArray(b) ? b : [b];
+  return as.length < bs.length && as.every((x) => bs.includes(x));
+}
+
 function clauseEnd(t: string, from: number): number {
   const m = /[，。？！,.?!；;]/.exec(t.slice(from));
   return m ? from + m.index : t.length;
 }
 
-/** One chip per field: the most specific region, the first of anything else; fields of the other kind dropped. */
+/** One chip per field: the most specific place or alternative, else the first; fields of the other kind dropped. */
 function resolveChips(chips: Chip[], dict: Dictionary, audience: Audience | undefined): Chip[] {
   const out: Chip[] = [];
   for (const c of [...chips].sort((a, b) => a.span[0] - b.span[0])) {
@@ -233,6 +242,7 @@ function resolveChips(chips: Chip[], dict: Dictionary, audience: Audience | unde
     if (prev < 0) out.push(c);
     else if ((c.field === 'region' || c.field === 'hukou_region') && dict.regions.contains(String(out[prev].value), String(c.value)))
       out[prev] = c; // 聊城 … 莘县: the county says more
+    else if (def?.type === 'enum' && narrows(c.value, out[prev].value)) out[prev] = c; // 大学毕业生 … 本科
   }
   return out;
 }
