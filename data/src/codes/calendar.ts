@@ -123,5 +123,6 @@ export function workingDaysBetween(from: string, to: string, cal: WorkCalendar):
   const [lo, hi, sign] = b > a ? [a, b, 1] : [b, a, -1];
   let n = 0;
   for (let d = lo + 1; d <= hi; d++) if (isWorkingDay(d, cal)) n++;
-  return sign * n;
+  // never -0: a caller comparing with 0 by Object.is, or printing it, must see 0
+  return n === 0 ? 0 : sign * n;
 }
