@@ -8,11 +8,13 @@ import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { liaochengDictionary } from '@kx/data';
 import { loadConfig } from '../../../server/src/config.ts';
 import { createCtx } from '../../../server/src/context.ts';
 import { openDatabase } from '../../../server/src/db/open.ts';
 import { importFile, type ImportResult } from '../../../server/src/modules/profiles/imports.ts';
 import { FORMATS, type Format } from '../../../server/src/modules/profiles/parse.ts';
+import { checkSource } from '../../../server/src/modules/profiles/service.ts';
 import { describeDatabase } from './database.ts';
 
 interface ImportOpts {
@@ -80,6 +82,7 @@ export function registerImport(program: Command): void {
     .option('--as-of <date>', '数据日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)')
     .option('--report <n>', '最多显示的报告行数 / report lines to print', '50')
     .action(async (file: string, opts: ImportOpts) => {
+      checkSource({ dict: liaochengDictionary() }, opts.source);
       if (opts.format && !FORMATS.includes(opts.format as Format))
         throw new Error(`--format 应为 ${FORMATS.join('、')}，实际为 "${opts.format}" / --format must be one of ${FORMATS.join(', ')}`);
       try {

@@ -93,6 +93,17 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     for (const secret of [id, '杨国辉', '1832.27']) expect(everywhere.rows[0].t).not.toContain(secret);
   });
 
+  it('applies rows about the same entity in file order, within a chunk and across chunks', async () => {
+    const key = completeUscc('91371502MA3C0009');
+    const rows = [12, 13, 13, 20, 21].map((n) => `enterprise,${key},${n}`);
+    const r = await importFile(env.ctx, undefined, { source: 'stats', format: 'csv', chunkRows: 2, content: Buffer.from(`kind,key,employees\n${rows.join('\n')}\n`) });
+    expect(r.stats).toMatchObject({ entities_created: 1 });
+    const e = await env.db.query<{ id: string; version: number; facts: { employees: number } }>(`SELECT id::text AS id, version, facts FROM entities WHERE facts->>'uscc' = $1`, [key]);
+    expect(e.rows[0]).toMatchObject({ version: 4, facts: { employees: 21 } });
+    const h = await env.db.query<{ value: number }>(`SELECT value FROM facts WHERE entity_id = $1 AND field = 'employees' ORDER BY facts.id`, [e.rows[0].id]);
+    expect(h.rows.map((x) => x.value)).toEqual([12, 13, 20, 21]);
+  });
+
   it('lets a source token import for its own source only', async () => {
     const tok = (await env.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { name: '统计局', source: 'stats' } })).json().token as string;
     const up = multipart('s.csv', `kind,key,employees\nenterprise,${USCC},15\n`, { as_of: '2025-06-20' });

@@ -9,12 +9,12 @@ import { DomainError, badInput, notFound } from '../../errors.ts';
 import { actorOf, ENTITY_ROLES, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { applyRecords, type Applied, type Provenance } from './apply.ts';
-import { isSensitive, maskValue, unseal } from './sensitive.ts';
+import { isSensitive, maskMessage, maskValue, unseal } from './sensitive.ts';
 import { joinMessages, keyFieldOf, validateRecord, type Issue } from './validate.ts';
 
 export { entityKeyHash } from './validate.ts';
 
-export function checkSource(ctx: Ctx, source: string): void {
+export function checkSource(ctx: Pick<Ctx, 'dict'>, source: string): void {
   if (!ctx.dict.sources.has(source))
     throw badInput('source', `数据源 "${source}" 不存在；可选：${[...ctx.dict.sources.keys()].join('、')}`, `unknown source system "${source}"; one of ${[...ctx.dict.sources.keys()].join(', ')}`);
 }
@@ -147,9 +147,9 @@ interface EntityRow {
   updated_at: Date;
 }
 
-async function loadEntity(q: Queryable, id: string): Promise<EntityRow> {
+async function loadEntity(q: Queryable, id: string, lock = false): Promise<EntityRow> {
   if (!/^\d{1,18}$/.test(id)) throw notFound('主体', id);
-  const r = await q.query<EntityRow>('SELECT id::text AS id, key_hash, kind, display_name, region, facts, provenance, version, created_at, updated_at FROM entities WHERE id = $1', [id]);
+  const r = await q.query<EntityRow>(`SELECT id::text AS id, key_hash, kind, display_name, region, facts, provenance, version, created_at, updated_at FROM entities WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   if (!r.rows[0]) throw notFound('主体', id);
   return r.rows[0];
 }
@@ -254,7 +254,8 @@ export async function declareFact(ctx: Ctx, p: Principal, entityId: string, fiel
   }
   const def = ctx.dict.fields.get(field);
   return ctx.db.tx(async (q) => {
-    const e = await loadEntity(q, entityId);
+    // locked, so that a source's value cannot land between the check below and the write
+    const e = await loadEntity(q, entityId, true);
     if (!def || !def.kinds.includes(e.kind)) throw badInput('field', `字段 "${field}" 不存在或不适用于${e.kind === 'enterprise' ? '企业' : '个人'}`, `field "${field}" is unknown or does not apply to ${e.kind}`);
     if (field === keyFieldOf(e.kind)) throw badInput('field', `主体标识 ${field} 不能自行申报`, `the entity key ${field} cannot be declared`);
     const prov = e.provenance[field];
@@ -263,8 +264,8 @@ export async function declareFact(ctx: Ctx, p: Principal, entityId: string, fiel
     if (value === null || value === undefined) throw badInput('value', '申报的值不能为空', 'the declared value cannot be empty');
     const { entity, errors } = normalizeFacts(ctx.dict, e.kind, { [field]: value });
     if (errors.length) {
-      const masked = maskValue(def, e.kind, value);
-      throw badInput('value', errors[0].message.split(' / ')[0].replace(JSON.stringify(value), JSON.stringify(masked)), errors[0].message.split(' / ')[1] ?? '', { field });
+      const [zh, en] = maskMessage(errors[0].message, value, maskValue(def, e.kind, value)).split(' / ');
+      throw badInput('value', zh, en ?? zh, { field });
     }
     const json = valueToJson(def, entity.facts[field]!);
     const { applied } = await applyRecords(ctx, q, [{ kind: e.kind, key: '', keyHash: e.key_hash, facts: { [field]: json }, derived: {} }], { source: 'declared', asOf: ctx.today() });
