@@ -8,6 +8,7 @@ import { autoItem, markEligible, publish, seedEntities } from '../grants/fixture
 import { runGrants } from '../grants/run.ts';
 import { parseCsv, toCsv } from './csv.ts';
 import type { TimeToMoneyGroup } from './schema.ts';
+import { settleOnClose } from './testing.ts';
 
 const AUTO = autoItem('pay-flow-auto', { department: 'lc-rsj', amount: '500', eligibility: 'alive = true' });
 const ELIGIBLE_AT = new Date('2025-06-02T08:00:00Z');
@@ -22,6 +23,7 @@ describe.each(DATABASES)('from decision to money on %s', (kind) => {
 
   beforeAll(async () => {
     env = await testEnv(kind, { config: { sessionHours: 24 * 400 } });
+    settleOnClose(env);
     await withCalendar(env);
     // grants: two residents whose bank account the profile holds (sealed by profiles)
     await publish(env.ctx, [AUTO], 'pay-flow');

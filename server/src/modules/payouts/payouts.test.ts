@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { verifyAudit } from '../audit/audit.ts';
 import { parseCsv, toCsv } from './csv.ts';
-import { seedApplication, seedEntity, seedGrant, seedItem } from './testing.ts';
+import { seedApplication, seedEntity, seedGrant, seedItem, settleOnClose } from './testing.ts';
 
 const DEPT = 'lc-rsj';
 const OTHER = 'lc-czj';
@@ -33,6 +33,7 @@ describe.each(DATABASES)('payouts on %s', (kind) => {
 
   beforeAll(async () => {
     env = await testEnv(kind);
+    settleOnClose(env);
     await addUser(env, 'pay-rsj', 'payout', { department: DEPT });
     await addUser(env, 'pay-czj', 'payout', { department: OTHER });
     await addUser(env, 'boss', 'leader');

@@ -2,7 +2,8 @@
 // cases written straight into the grants and applications tables (their own services make
 // these rows in production; here a test needs many of them in known states).
 import type { Ctx } from '../../context.ts';
-import type { Queryable } from '../../db/db.ts';
+import { connectPostgres, type Queryable } from '../../db/db.ts';
+import type { TestEnv } from '../../../test/harness.ts';
 
 export async function seedItem(q: Queryable, id: string, department: string, opts: { statutory_days?: number; mode?: string; title?: string } = {}): Promise<void> {
   await q.query(`INSERT INTO documents (id, title, number, issuers, published_on) VALUES ($1, $2, $3, $4, '2025-01-01') ON CONFLICT DO NOTHING`, [`doc-${id}`, `文件 ${id}`, `聊政发〔2025〕${id.length}号`, [department]]);
@@ -46,4 +47,30 @@ export async function seedApplication(q: Queryable, entityId: string, itemId: st
     [entityId, itemId, department, opts.status ?? 'approved', JSON.stringify(form), amount],
   );
   return r.rows[0].id;
+}
+
+/**
+ * pg's pool.end() resolves before its sockets are closed, and the harness then drops the test
+ * database WITH (FORCE): a connection still closing is killed and its FATAL 57P01 surfaces as
+ * an unhandled error (more likely after the concurrency test, which leaves several clients).
+ * Until the harness waits itself, the close waits here for the connections to leave.
+ */
+export function settleOnClose(env: TestEnv): void {
+  if (env.kind !== 'postgres' || !process.env.DATABASE_URL) return;
+  const db = env.db as { close: () => Promise<void> };
+  const close = db.close.bind(db);
+  db.close = async () => {
+    const name = (await env.db.query<{ name: string }>('SELECT current_database() AS name')).rows[0].name;
+    await close();
+    const admin = await connectPostgres(process.env.DATABASE_URL!, 1);
+    try {
+      for (let i = 0; i < 50; i++) {
+        const left = await admin.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (left.rows[0].n === '0') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await admin.close();
+    }
+  };
 }

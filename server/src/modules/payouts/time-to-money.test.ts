@@ -2,7 +2,7 @@ import { CHINA_HOLIDAYS_2025 } from '@kx/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, TEST_NOW, testEnv, type TestEnv } from '../../../test/harness.ts';
 import type { Queryable } from '../../db/db.ts';
-import { seedApplication, seedEntity, seedGrant, seedItem } from './testing.ts';
+import { seedApplication, seedEntity, seedGrant, seedItem, settleOnClose } from './testing.ts';
 import type { TimeToMoneyGroup } from './schema.ts';
 import { percentile } from './time-to-money.ts';
 
@@ -74,6 +74,7 @@ describe.each(DATABASES)('time to money on %s', (kind) => {
 
   beforeAll(async () => {
     env = await testEnv(kind);
+    settleOnClose(env);
     await addUser(env, 'leader', 'leader');
     await addUser(env, 'clerk-rsj', 'clerk', { department: 'lc-rsj' });
     await env.db.tx((q) => seedCases(env, q));
