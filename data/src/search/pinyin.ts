@@ -1,7 +1,15 @@
 // Quick search by pinyin: 'gljt' finds 高龄津贴, 'wengang' finds 稳岗, 'wengangfh' finds
 // 稳岗返还. Titles are read with context (pinyin-pro picks 莘县 shen xian, 长寿 chang shou);
 // single characters, used for the typo channel, are read alone and cached.
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+
+let loaded: typeof import('pinyin-pro').pinyin | undefined;
+
+// Loaded on first use, like jieba: whoever imports @kx/data without searching pays nothing.
+function lib(): typeof import('pinyin-pro').pinyin {
+  loaded ??= (createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro')).pinyin;
+  return loaded;
+}
 
 export interface PinyinMatch {
   /** First syllable matched. */
@@ -15,7 +23,7 @@ export interface PinyinMatch {
 /** Toneless syllables of the Chinese characters of a text, in order (others are dropped). */
 export function syllablesOf(text: string): string[] {
   if (!/[\u3400-\u9fff]/.test(text)) return [];
-  return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'removed', v: true }).filter((s) => /^[a-z]+$/.test(s));
+  return lib()(text, { toneType: 'none', type: 'array', nonZh: 'removed', v: true }).filter((s) => /^[a-z]+$/.test(s));
 }
 
 const charCache = new Map<string, string>();
@@ -24,7 +32,7 @@ const charCache = new Map<string, string>();
 export function charPinyin(ch: string): string {
   let p = charCache.get(ch);
   if (p === undefined) {
-    p = /[\u3400-\u9fff]/.test(ch) ? pinyin(ch, { toneType: 'none', v: true }) : ch;
+    p = /[\u3400-\u9fff]/.test(ch) ? lib()(ch, { toneType: 'none', v: true }) : ch;
     if (charCache.size < 50_000) charCache.set(ch, p);
   }
   return p;
