@@ -18,7 +18,8 @@ export const ENTITY_QUEUE = 'match.entity';
 /** The matching jobs, by queue. */
 export function matchingJobs(ctx: Ctx): Record<string, JobHandler> {
   return {
-    'match.full': async (job, { progress }) => runFull(ctx, { by: (job.payload.requested_by as string | null | undefined) ?? null, progress: (p) => progress(p) }),
+    'match.full': async (job, { progress }) =>
+      runFull(ctx, { by: (job.payload.requested_by as string | null | undefined) ?? null, reload: job.payload.reload === true, progress: (p) => progress(p) }),
     'match.item': async (job) => runItem(ctx, String(job.payload.item_id), Number(job.payload.version)),
     [ENTITY_QUEUE]: async (job) => refreshEntity(ctx, String(job.payload.entity_id)),
     [SIMULATE_QUEUE]: async (job) => runSimulationJob(ctx, job.payload as never),

@@ -50,7 +50,7 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   }, 30_000);
 
   it('answers an entity its verdict on every item, the same as evaluateItem, explained where it matters', async () => {
-    const r = await get(`/api/v1/entities/${person.id}/matches`, 'resident1');
+    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true`, 'resident1');
     expect(r.statusCode).toBe(200);
     const m = r.json();
     expect(m).toMatchObject({ entity_id: person.id, scope: 'own', replay: false, catalogue_items: items.length });
@@ -71,6 +71,9 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
 
   it('speaks one language when asked', async () => {
     const m = (await get(`/api/v1/entities/${enterprise.id}/matches?lang=en`, 'ent1')).json();
+    // Without ?ineligible=true the items it does not meet are counted, not listed.
+    expect(m.ineligible).toEqual([]);
+    expect(m.counts.ineligible).toBeGreaterThan(0);
     const x = [...m.eligible, ...m.undetermined][0];
     expect(typeof x.explanation.text).toBe('string');
     expect(x.explanation.text).toMatch(/[A-Za-z]/);
@@ -84,7 +87,7 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   });
 
   it('shows department staff only their own items\' verdicts, never the facts, and audits the read', async () => {
-    const r = await get(`/api/v1/entities/${person.id}/matches`, 'clerk-mzj');
+    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true`, 'clerk-mzj');
     expect(r.statusCode).toBe(200);
     const m = r.json();
     expect(m.scope).toBe('department');

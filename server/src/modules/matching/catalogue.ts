@@ -19,6 +19,7 @@ export class Catalogue {
   /** Items left out because they do not compile (never expected: publication validates). */
   readonly broken: string[] = [];
   private readonly matchers = new Map<number, CatalogueMatcher>();
+  private readonly scopeMemo = new Map<string, boolean>();
 
   constructor(
     private readonly dict: Dictionary,
@@ -32,6 +33,19 @@ export class Catalogue {
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** Is the region within item i's scope (memoised per scope and region)? */
+  inScope(i: number, region: string): boolean {
+    const scope = this.items[i].region_scope;
+    if (!scope.length) return true;
+    const key = `${scope.join(',')}|${region}`;
+    let hit = this.scopeMemo.get(key);
+    if (hit === undefined) {
+      hit = scope.some((r) => this.dict.regions.contains(r, region));
+      if (this.scopeMemo.size < 200_000) this.scopeMemo.set(key, hit);
+    }
+    return hit;
   }
 
   /** Verdict codes (0 F, 1 T, 2 U) of every item on the day, through one compiled matcher per day. */

@@ -8,7 +8,7 @@ import type { Ctx } from '../../context.ts';
 import { compactHas } from './bitset.ts';
 import { EPOCH_EXPR } from './catalogue.ts';
 import { entityFromStored } from './facts.ts';
-import { SETS_EPOCH_EXPR, writeEvents, type EventRow } from './sets.ts';
+import { SETS_EPOCH_EXPR, type EventRow } from './sets.ts';
 import { dayOf, matchingState } from './state.ts';
 
 export interface EntitySummary {
@@ -72,21 +72,28 @@ export async function refreshEntity(ctx: Ctx, entityId: string): Promise<EntityS
     const before = overlayWins ? item.id in (row.overlay_eligible ?? {}) : set !== null && compactHas(set.eligible, id);
     if (!before) events.push({ entityId: id, itemId: item.id, itemVersion: item.version, profileVersion: row.version });
   }
-  const written = await ctx.db.tx(async (q) => {
-    await q.query(
-      `INSERT INTO match_deltas (entity_id, profile_version, as_of, eligible, undetermined, computed_at) VALUES ($1, $2, $3, $4, $5, $6)
+  // One statement, so one round trip and its own transaction: the overlay and the events
+  // commit together. A newer overlay (a later job that finished first) is kept.
+  const w = await ctx.db.query<{ item_id: string }>(
+    `WITH overlay AS (
+       INSERT INTO match_deltas (entity_id, profile_version, as_of, eligible, undetermined, computed_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (entity_id) DO UPDATE SET profile_version = EXCLUDED.profile_version, as_of = EXCLUDED.as_of,
          eligible = EXCLUDED.eligible, undetermined = EXCLUDED.undetermined, computed_at = EXCLUDED.computed_at
-       WHERE match_deltas.computed_at <= EXCLUDED.computed_at`,
-      [entityId, row.version, date, JSON.stringify(eligible), JSON.stringify(undetermined), row.at],
-    );
-    return events.length ? writeEvents(q, events) : new Map<string, number>();
-  });
+       WHERE match_deltas.computed_at <= EXCLUDED.computed_at
+       RETURNING 1),
+     ins AS (
+       INSERT INTO match_events (entity_id, item_id, item_version, profile_version, kind)
+       SELECT $1, t.i, t.v, $2, 'newly_eligible' FROM unnest($7::text[], $8::int[]) AS t(i, v)
+       ON CONFLICT DO NOTHING RETURNING item_id)
+     SELECT ins.item_id FROM ins`,
+    [entityId, row.version, date, JSON.stringify(eligible), JSON.stringify(undetermined), row.at, events.map((e) => e.itemId), events.map((e) => e.itemVersion)],
+  );
+  const written = new Set(w.rows.map((x) => x.item_id));
   // The warm snapshot (workers) takes the change now rather than at its next catch-up.
-  state.snapshot?.apply([state.snapshot.storedRow(id, row.kind, row.version, row.facts)]);
+  state.snapshot?.apply([{ id, kind: row.kind, version: row.version, facts: row.facts }]);
   const fresh = events.filter((e) => written.has(e.itemId)).map((e) => `${e.itemId}@${e.itemVersion}`);
   return {
     entity_id: entityId, profile_version: row.version, eligible: nowEligible.length, undetermined: Object.keys(undetermined).length,
-    events: [...written.values()].reduce((s, n) => s + n, 0), newly_eligible: fresh, ms: ms(),
+    events: fresh.length, newly_eligible: fresh, ms: ms(),
   };
 }

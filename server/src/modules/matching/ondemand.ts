@@ -13,13 +13,15 @@ import { entityFromStored } from './facts.ts';
 import { dayOf, matchingState } from './state.ts';
 
 /** Evaluations spent searching counterfactuals per item: enough for one- and two-fact changes. */
-export const COUNTERFACTUAL_BUDGET = 300;
+export const COUNTERFACTUAL_BUDGET = 120;
 
 export type Lang = 'zh' | 'en';
 
 export interface MatchesQuery {
   as_of?: string;
   lang?: Lang;
+  /** List the ineligible items of the entity's audience and region too (else only counted). */
+  ineligible?: boolean;
 }
 
 type Scope = 'own' | 'admin' | 'department';
@@ -78,7 +80,7 @@ export interface Matches {
   counts: { eligible: number; undetermined: number; ineligible: number };
   eligible: ItemMatch[] | ItemBrief[];
   undetermined: ItemMatch[] | ItemBrief[];
-  /** Items of the entity's audience and region it does not qualify for (brief). */
+  /** With ?ineligible=true: items of the entity's audience and region it does not qualify for (brief). */
   ineligible: ItemBrief[];
 }
 
@@ -86,9 +88,9 @@ function brief(it: PolicyItem, department: string, verdict: ItemVerdict['verdict
   return { item: it.id, version: it.version, title: lang === 'en' && it.title_en ? it.title_en : it.title, department, mode: it.mode, verdict };
 }
 
-function applies(ctx: Ctx, it: PolicyItem, e: Entity): boolean {
+function applies(cat: Catalogue, i: number, e: Entity): boolean {
   const region = e.facts.region;
-  return it.audience === e.kind && (it.region_scope.length === 0 || (typeof region === 'string' && it.region_scope.some((r) => ctx.dict.regions.contains(r, region))));
+  return cat.items[i].audience === e.kind && (cat.items[i].region_scope.length === 0 || (typeof region === 'string' && cat.inScope(i, region)));
 }
 
 export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, query: MatchesQuery = {}): Promise<Matches> {
@@ -131,7 +133,7 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
     const verdict = codes[i] === 1 ? 'eligible' : codes[i] === 2 ? 'undetermined' : 'ineligible';
     out.counts[verdict]++;
     if (verdict === 'ineligible') {
-      if (scope === 'department' || applies(ctx, it, entity)) out.ineligible.push(brief(it, dept, verdict, lang));
+      if (query.ineligible && (scope === 'department' || applies(cat, i, entity))) out.ineligible.push(brief(it, dept, verdict, lang));
       continue;
     }
     const list = out[verdict] as (ItemMatch | ItemBrief)[];

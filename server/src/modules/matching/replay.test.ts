@@ -8,7 +8,7 @@ describe.each(DATABASES)('verdicts replayed as of a date on %s', (kind) => {
   let env: TestEnv;
   let id: string;
   const find = (m: { eligible: Brief[]; undetermined: Brief[]; ineligible: Brief[] }) => [...m.eligible, ...m.undetermined, ...m.ineligible].find((x) => x.item === 't-jobs');
-  const matches = async (query = '') => env.app.inject({ method: 'GET', url: `/api/v1/entities/${id}/matches${query}`, headers: bearer(await env.login('ent')) });
+  const matches = async (query = '') => env.app.inject({ method: 'GET', url: `/api/v1/entities/${id}/matches?ineligible=true${query.replace('?', '&')}`, headers: bearer(await env.login('ent')) });
 
   beforeAll(async () => {
     env = await testEnv(kind);

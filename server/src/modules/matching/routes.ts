@@ -90,7 +90,7 @@ export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       const jobId = await ctx.db.tx(async (q) => {
         const id =
           body.kind === 'full'
-            ? await enqueue(q, 'match.full', { requested_by: p.userId ?? null }, { key: `match.full:${ctx.today()}:${ctx.now().getTime()}`, maxAttempts: 2 })
+            ? await enqueue(q, 'match.full', { requested_by: p.userId ?? null, reload: body.reload === true }, { key: `match.full:${ctx.today()}:${ctx.now().getTime()}`, maxAttempts: 2 })
             : await enqueue(q, 'match.item', { item_id: body.item_id, version: body.version }, { key: `match.item:${body.item_id}:${body.version}:rerun:${ctx.now().getTime()}` });
         await appendAudit(q, { actor: actorOf(p), action: 'match.queue', subject: body.kind === 'full' ? 'match:full' : `item:${body.item_id}@${body.version}`, detail: { job_id: id } });
         return id;

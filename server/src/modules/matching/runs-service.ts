@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit.ts';
 import { matchItems, type ItemOutcome } from './batch.ts';
 import { createRun, finishRun, runProgress } from './runs.ts';
 import { memoryOverlays, sqlOverlays } from './sets.ts';
-import { itemFields, matchingState, dayOf } from './state.ts';
+import { dayOf, itemFields, matchingState, snapshotFields } from './state.ts';
 
 export type Progress = (fraction: number, note?: string) => Promise<void> | void;
 
@@ -21,16 +21,23 @@ export interface FullSummary {
   events: number;
   overlays_cleared: number;
   invalid_values: number;
+  /** Whether the population was read afresh from the database (else the warm snapshot was caught up). */
+  reloaded: boolean;
   seconds: { load: number; match: number; total: number };
 }
 
 const secs = (t: number) => Math.round((performance.now() - t) / 10) / 100;
 
+/** A worker's warm snapshot older than this is reloaded by a full run rather than caught up. */
+export const SNAPSHOT_MAX_AGE_HOURS = 24;
+
 /**
- * Every item in force over a fresh snapshot of the whole population. The snapshot replaces
- * the warm one; the overlays it covers are deleted (their entities' bits are in the new sets).
+ * Every item in force over the whole population. In a worker that holds a warm snapshot
+ * (less than a day old) the snapshot is caught up; otherwise — a fresh process, a stale
+ * snapshot, or `reload` — it is loaded from the database and replaces the warm one. The
+ * overlays the snapshot covers are deleted: their entities' bits are in the new sets.
  */
-export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: Progress } = {}): Promise<FullSummary> {
+export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: Progress; reload?: boolean } = {}): Promise<FullSummary> {
   const state = matchingState(ctx);
   const date = ctx.today();
   const t0 = performance.now();
@@ -42,13 +49,18 @@ export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: P
   try {
     const cat = await state.catalogue.get(ctx.db);
     let lastReport = 0;
-    const snap = await state.reload([], {
-      onProgress: (rows, estimate) => {
-        // Progress writes are throttled: a million rows must not mean a thousand updates.
-        const p = 0.4 * Math.min(1, rows / Math.max(1, estimate));
-        if (p - lastReport >= 0.04) void report((lastReport = p));
-      },
-    });
+    const warm = state.snapshot;
+    const fresh = warm && !opts.reload && performance.now() - warm.loadedAt < SNAPSHOT_MAX_AGE_HOURS * 3_600_000;
+    const need = snapshotFields(ctx.dict, cat.items, dayOf(date));
+    const snap = fresh
+      ? await state.warmSnapshot(need)
+      : await state.reload(need, {
+          onProgress: (rows, estimate) => {
+            // Progress writes are throttled: a million rows must not mean a thousand updates.
+            const p = 0.4 * Math.min(1, rows / Math.max(1, estimate));
+            if (p - lastReport >= 0.04) void report((lastReport = p));
+          },
+        });
     const load = secs(t0);
     await report(0.4, { entities: snap.size, items: cat.size });
     const t1 = performance.now();
@@ -61,7 +73,7 @@ export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: P
     const summary: FullSummary = {
       run_id: runId, as_of: date, entities: snap.size, items: cat.size,
       eligible: sum(outcomes, 'eligible'), undetermined: sum(outcomes, 'undetermined'), events: sum(outcomes, 'events'),
-      overlays_cleared: cleared.rowCount, invalid_values: snap.invalidValues,
+      overlays_cleared: cleared.rowCount, invalid_values: snap.invalidValues, reloaded: !fresh,
       seconds: { load, match: secs(t1), total: secs(t0) },
     };
     await ctx.db.tx(async (q) => {

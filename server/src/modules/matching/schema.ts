@@ -12,6 +12,7 @@ export const RunIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18
 export const MatchesQuery = Type.Object({
   as_of: Type.Optional({ ...Date, description: '按该日的数据与当日有效的事项版本重放 / replay with the facts and item versions of that date' }),
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { description: '只返回一种语言的文字 / texts in one language only' })),
+  ineligible: Type.Optional(Type.Boolean({ description: '同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only)' })),
 });
 export type MatchesQuery = Static<typeof MatchesQuery>;
 
@@ -50,7 +51,7 @@ export const Matches = Type.Object({
   counts: Counts,
   eligible: Type.Array(ItemMatch),
   undetermined: Type.Array(ItemMatch),
-  ineligible: Type.Array(ItemBrief, { description: '适用于该主体（对象、地区）但不符合的事项 / items of its audience and region it does not meet' }),
+  ineligible: Type.Array(ItemBrief, { description: '?ineligible=true 时：适用于该主体（对象、地区）但不符合的事项 / with ?ineligible=true: items of its audience and region it does not meet' }),
 });
 
 export const EligibleQuery = Type.Object({
@@ -126,7 +127,10 @@ export const Run = Type.Object({
 });
 
 export const NewRunBody = Type.Union([
-  Type.Object({ kind: Type.Literal('full') }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('full'), reload: Type.Optional(Type.Boolean({ description: '从数据库重新加载人口快照 / reload the population snapshot from the database' })) },
+    { additionalProperties: false },
+  ),
   Type.Object({ kind: Type.Literal('item'), item_id: Type.String({ minLength: 1, maxLength: 100 }), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
 ]);
 export type NewRunBody = Static<typeof NewRunBody>;
