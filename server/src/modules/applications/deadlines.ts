@@ -62,11 +62,10 @@ export async function remindStep(ctx: Ctx, stepId: string, deadline: string): Pr
     if (!due || today > deadline) return false;
     const { app, step } = due;
     const item = await loadItem(q, app.item_id, app.item_version);
-    const left = workingDaysBetween(today, deadline, await loadCalendar(q));
     return notifyDepartment(q, step.department, app, {
       kind: 'deadline.remind',
       title: `审核即将到期：${item.title}`,
-      body: `申请（编号 ${app.id}）的审核环节「${step.name}」应于 ${deadline} 前办结，${remainingText(left)}。`,
+      body: `申请（编号 ${app.id}）的审核环节「${step.name}」应于 ${deadline} 前办结，${remainingText(today, deadline, await loadCalendar(q))}。`,
       causeKey: remindKey(step.id, deadline),
     }, ctx.now());
   });
@@ -90,9 +89,10 @@ export async function escalateStep(ctx: Ctx, stepId: string, deadline: string): 
     const { app, step } = due;
     const now = ctx.now();
     const item = await loadItem(q, app.item_id, app.item_version);
-    const overdue = -workingDaysBetween(today, deadline, await loadCalendar(q));
+    const cal = await loadCalendar(q);
+    const overdue = -workingDaysBetween(today, deadline, cal);
     const supervisor = await supervisorOf(q, step.department);
-    const body = `申请（编号 ${app.id}，${item.title}）的审核环节「${step.name}」承诺时限 ${step.days} 个工作日，应于 ${deadline} 前办结，现已超期 ${overdue} 个工作日。`;
+    const body = `申请（编号 ${app.id}，${item.title}）的审核环节「${step.name}」承诺时限 ${step.days} 个工作日，应于 ${deadline} 前办结，现${remainingText(today, deadline, cal)}。`;
     const first = await notifyDepartment(q, step.department, app, { kind: 'deadline.escalate', title: `【超期督办】${step.name}`, body: `${body}请审核人督促办理。`, causeKey: escalateKey(step.id, deadline) }, now);
     if (!first) return false;
     if (supervisor)

@@ -1,7 +1,6 @@
 // Applications from the applicant's side: start one from a match, complete the form,
 // submit (and resubmit after a return), withdraw; read it with its timeline. Reviews are in
 // review.ts, materials in materials.ts, deadlines in deadlines.ts.
-import { workingDaysBetween } from '@kx/data';
 import { conditionsOf, evaluateItem, parseDate, type PolicyItem } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
@@ -167,6 +166,6 @@ export async function myApplications(ctx: Ctx, by: Principal): Promise<Applicati
   return r.rows.map((a) => ({
     id: a.id, item_id: a.item_id, item_title: a.title, period: a.period, status: a.status, status_label: STATUS_LABEL[a.status], amount: a.amount,
     submitted_at: iso(a.submitted_at), decided_at: iso(a.decided_at),
-    open_steps: open.rows.filter((s) => s.application_id === a.id).map((s) => ({ name: s.name, deadline: s.deadline, remaining_text: s.deadline ? remainingText(workingDaysBetween(today, s.deadline, cal)) : null })),
+    open_steps: open.rows.filter((s) => s.application_id === a.id).map((s) => ({ name: s.name, deadline: s.deadline, remaining_text: s.deadline ? remainingText(today, s.deadline, cal) : null })),
   }));
 }

@@ -18,9 +18,14 @@ export const STEP_STATUS_LABEL: Record<StepStatus, string> = {
   waiting: '待开始', open: '审核中', approved: '已通过', returned: '已退回', rejected: '不予批准', cancelled: '已终止',
 };
 
-/** 剩余 3 个工作日 / 今日到期 / 已超期 2 个工作日 */
-export function remainingText(n: number): string {
-  return n > 0 ? `剩余 ${n} 个工作日` : n === 0 ? '今日到期' : `已超期 ${-n} 个工作日`;
+/**
+ * 剩余 3 个工作日 / 今日到期 / 已超期 2 个工作日 — from today to the deadline. On a day off just
+ * after the deadline no working day has passed yet, but the deadline has: 已过截止日.
+ */
+export function remainingText(today: string, deadline: string, cal: WorkCalendar): string {
+  const n = workingDaysBetween(today, deadline, cal);
+  if (today > deadline) return n < 0 ? `已超期 ${-n} 个工作日` : `已过截止日（${deadline}）`;
+  return n > 0 ? `剩余 ${n} 个工作日` : '今日到期';
 }
 
 export interface StepView {
@@ -44,11 +49,12 @@ export interface StepView {
 }
 
 export function stepView(s: StepRow, names: Map<string, string>, today: string, cal: WorkCalendar): StepView {
-  const remaining = s.status === 'open' && s.deadline ? workingDaysBetween(today, s.deadline, cal) : null;
+  const open = s.status === 'open' && s.deadline !== null;
+  const remaining = open ? workingDaysBetween(today, s.deadline!, cal) : null;
   return {
     id: s.id, seq: s.seq, stage: s.stage, name: s.name, department: s.department, department_name: names.get(s.department) ?? s.department,
     status: s.status, status_label: STEP_STATUS_LABEL[s.status], round: s.round, started_on: s.started_on, deadline: s.deadline,
-    remaining_working_days: remaining, remaining_text: remaining === null ? null : remainingText(remaining), overdue: remaining !== null && remaining < 0,
+    remaining_working_days: remaining, remaining_text: open ? remainingText(today, s.deadline!, cal) : null, overdue: open && today > s.deadline!,
     decided_at: iso(s.decided_at), note: s.decision_note, corrections: s.corrections,
   };
 }
