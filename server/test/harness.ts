@@ -32,6 +32,12 @@ async function freshPostgres(): Promise<{ db: Db; drop: () => Promise<void> }> {
     db,
     drop: async () => {
       await db.close();
+      // pool.end() returns before its connections are gone; let them close before dropping.
+      for (let i = 0; i < 40; i++) {
+        const r = await admin.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (r.rows[0].n === '0') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.close();
     },
