@@ -49,7 +49,12 @@ export function industryProfiles(value: string): Facts[] {
 
 function itemFitsIndustry(item: PolicyItem, profiles: Facts[], index: SearchIndex, day: number): boolean {
   if (item.audience !== 'enterprise') return false;
-  const ctx = itemContext(item, index.dict, day);
+  let ctx: ReturnType<typeof itemContext>;
+  try {
+    ctx = itemContext(item, index.dict, day);
+  } catch {
+    return true; // a parameter with no value that day: the rule cannot rule the industry out
+  }
   // The item applies unless every enterprise of the industry is ruled out by its rule alone.
   return profiles.some((p) => evalBool(item.eligibility, { ...p, entity_kind: 'enterprise' }, ctx) !== 'F');
 }
