@@ -10,23 +10,27 @@ import { runGrants, type GrantRunProgress } from '../../../server/src/modules/gr
 import { withServerDatabase } from './database.ts';
 
 function progressBar(): { update(p: GrantRunProgress): void; stop(): void } {
-  const fraction = (p: GrantRunProgress) => (p.units ? (p.unit + (p.total ? p.done / p.total : 1)) / p.units : 1);
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: '发放 / granting [{bar}] {percentage}% | 事项 {unit}/{units} | 已发放 {created} | {eta_formatted}', etaBuffer: 20 },
+      { stream: process.stderr, format: '发放 / granting [{bar}] {percentage}% | 完成单元 / units {unit}/{units} | 已发放 / created {created} | {eta_formatted}', etaBuffer: 20 },
       cliProgress.Presets.shades_classic,
     );
     bar.start(1000, 0, { unit: 0, units: 0, created: 0 });
-    return { update: (p) => bar.update(Math.round(fraction(p) * 1000), { unit: p.unit + 1, units: p.units, created: p.created }), stop: () => bar.stop() };
+    return { update: (p) => bar.update(Math.round(p.fraction * 1000), { unit: p.unitsDone, units: p.units, created: p.created }), stop: () => bar.stop() };
   }
-  // Not a terminal (a log file, a test): a line about every 10%.
+  // Not a terminal (a log file, a test): a line when the work starts, then about every 10%.
   let next = 1;
+  let started = false;
   return {
     update(p) {
-      const f = fraction(p);
+      if (!started) {
+        started = true;
+        process.stderr.write(`发放 / granting: 0% (${p.units} 个发放单元 / units)\n`);
+      }
+      const f = p.fraction;
       if (f * 10 < next) return;
       while (f * 10 >= next) next++;
-      process.stderr.write(`发放 / granting: ${Math.floor(f * 100)}% (事项 / unit ${p.unit + 1}/${p.units}, 已发放 / created ${p.created})\n`);
+      process.stderr.write(`发放 / granting: ${Math.floor(f * 100)}% (单元 / units ${p.unitsDone}/${p.units}, 已发放 / created ${p.created})\n`);
     },
     stop() {},
   };
@@ -40,15 +44,19 @@ export function registerGrant(program: Command): void {
     .option('--item <id>', '只运行一个事项 / one item only')
     .option('--date <YYYY-MM-DD>', '发放日期：决定有效事项与期间（默认今天）/ run date: items in force and period (default today)')
     .option('--chunk <n>', '每个事务的主体数 / entities per transaction', '5000')
-    .action(async (opts: { item?: string; date?: string; chunk: string }) => {
+    .option('--concurrency <n>', '同时进行的事务数（仅 PostgreSQL）/ transactions at once (PostgreSQL only)', '4')
+    .action(async (opts: { item?: string; date?: string; chunk: string; concurrency: string }) => {
       const chunkSize = Number(opts.chunk);
       if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 100_000)
         throw new Error(`--chunk 应为 1 到 100000 的整数，实际为 "${opts.chunk}" / --chunk must be an integer from 1 to 100000, got "${opts.chunk}"`);
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+        throw new Error(`--concurrency 应为 1 到 64 的整数，实际为 "${opts.concurrency}" / --concurrency must be an integer from 1 to 64, got "${opts.concurrency}"`);
       const config = loadConfig(process.env);
       const report = await withServerDatabase(async (db) => {
         const bar = progressBar();
         try {
-          return await runGrants(createCtx(config, db), { item: opts.item, date: opts.date, chunkSize, actor: 'cli:kx-grant-run', onProgress: (p) => bar.update(p) });
+          return await runGrants(createCtx(config, db), { item: opts.item, date: opts.date, chunkSize, concurrency, actor: 'cli:kx-grant-run', onProgress: (p) => bar.update(p) });
         } finally {
           bar.stop();
         }

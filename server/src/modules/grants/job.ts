@@ -45,7 +45,7 @@ export function grantJobs(ctx: Ctx): Record<string, JobHandler> {
           const t = Date.now();
           if (t - last < 1000) return;
           last = t;
-          void progress(x.units ? (x.unit + (x.total ? x.done / x.total : 1)) / x.units : 1).catch(() => {});
+          void progress(x.fraction).catch(() => {});
         },
       });
       if (p.daily) await scheduleDailyGrantRun(ctx);

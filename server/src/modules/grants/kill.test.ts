@@ -21,8 +21,8 @@ import { autoItem, elder, markEligible, publish, seedEntities } from './fixtures
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const KX = join(ROOT, 'cli', 'bin', 'kx.mjs');
 const KEY = Buffer.alloc(32, 7);
-const ENTITIES = 20_000;
-const BUDGET_GRANTS = 15_000;
+const ENTITIES = 10_000;
+const BUDGET_GRANTS = 7_500;
 const KILLS = 10;
 
 interface Target {
@@ -51,7 +51,7 @@ async function target(kind: 'pglite' | 'postgres'): Promise<Target> {
   };
 }
 
-/** Three items over the same 20,000 elderly residents: a plain one, a stacking pair, one with a budget for 15,000. */
+/** Four items over the same 10,000 elderly residents: a plain one, a stacking pair, one with a budget for 7,500. */
 async function seed(db: Db): Promise<void> {
   await migrate(db);
   await seedDepartments(db);
@@ -75,14 +75,24 @@ interface Outcome {
   code: number | null;
 }
 
-function runCli(env: Record<string, string | undefined>, killAfterMs?: number): Promise<Outcome> {
+/**
+ * Kills after `afterMs` from the spawn, or after the `line`-th progress line (0% is the first,
+ * then one per 10% of the remaining work) plus `afterMs`: a random moment of a run under way,
+ * whatever the speed of the machine.
+ */
+function runCli(env: Record<string, string | undefined>, kill?: { afterMs: number; from: 'spawn' | 'run'; line?: number }): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KX, 'grant', 'run', '--date', '2025-06-30', '--chunk', '1000'], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [KX, 'grant', 'run', '--date', '2025-06-30', '--chunk', '500'], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), kill!.afterMs));
+    if (kill?.from === 'spawn') arm();
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (kill?.from === 'run' && (stderr.match(/granting: \d+%/g) ?? []).length > (kill.line ?? 0)) arm();
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -101,24 +111,29 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
   afterAll(async () => t?.drop());
 
   it('leaves each grant exactly once and none missing', async () => {
+    const random = (n: number) => Math.floor(Math.random() * n);
     t = await target(kind);
     let db = await t.open();
     await seed(db);
     await db.close();
 
-    const kills: { afterMs: number; killed: boolean; grants: number }[] = [];
+    const kills: { afterMs: number; from: 'spawn' | 'run'; line: number; killed: boolean; grants: number }[] = [];
     for (let k = 0; k < KILLS; k++) {
-      // Start-up (tsx, opening the database) takes about a second; the run itself several.
-      const afterMs = 800 + Math.floor(Math.random() * 3500);
-      const o = await runCli(t.env, afterMs);
+      // Most kills at a random moment of the run under way; some from the spawn, which may
+      // land while the process starts or opens the database.
+      const from = k % 3 === 2 ? 'spawn' : 'run';
+      const line = from === 'run' ? random(8) : 0;
+      const afterMs = from === 'run' ? random(300) : random(2500);
+      const o = await runCli(t.env, { afterMs, from, line });
       if (!o.killed) expect(o.code, o.stderr).toBe(0);
       db = await t.open();
       const n = Object.values(await counts(db)).reduce((a, b) => a + b, 0);
       await db.close();
-      kills.push({ afterMs, killed: o.killed, grants: n });
+      kills.push({ afterMs, from, line, killed: o.killed, grants: n });
     }
-    // The kills landed while work was under way: some of them mid-run, with grants in between.
+    // The kills landed while work was under way: most of them mid-run, with grants in between.
     expect(kills.filter((x) => x.killed).length).toBeGreaterThanOrEqual(5);
+    expect(new Set(kills.map((x) => x.grants)).size).toBeGreaterThanOrEqual(3);
     const last = await runCli(t.env);
     expect(last.code, last.stderr).toBe(0);
     const lines = last.stdout.trim().split('\n');
@@ -140,7 +155,7 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
         ['kill-low', 'superseded', '0', ENTITIES],
         ['kill-plain', 'granted', '100', ENTITIES],
       ]);
-      // The budget went to the first 15,000 in order (entity number), the same whatever the kills.
+      // The budget went to the first 7,500 in order (entity number), the same whatever the kills.
       const budgeted = await db.query<{ max_rank: string }>(
         `SELECT max(r.rank) AS max_rank FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) AS rank FROM entities e) r
            JOIN grants g ON g.entity_id = r.id AND g.item_id = 'kill-budget'`,
@@ -170,6 +185,6 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
     } finally {
       await db.close();
     }
-    console.log(`[${kind}] kills: ${kills.map((x) => `${x.afterMs}ms→${x.killed ? 'killed' : 'done'}:${x.grants}`).join(', ')}; final run ${JSON.stringify(summary)}`);
+    console.log(`[${kind}] kills: ${kills.map((x) => `${x.from === 'run' ? `line${x.line}` : 'spawn'}+${x.afterMs}ms→${x.killed ? 'killed' : 'done'}:${x.grants}`).join(', ')}; final run ${JSON.stringify(summary)}`);
   }, 600_000);
 });

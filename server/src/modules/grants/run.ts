@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/audit.ts';
 import type { Offer } from './decide.ts';
 import { autoItemsInForce, candidatesOf, type AutoItem } from './items.ts';
 import { ChunkReader } from './read.ts';
-import { causeKey, writeChunk, type Cause, type Unit } from './write.ts';
+import { causeKey, isSerial, writeChunk, type Cause, type Unit } from './write.ts';
 
 export interface GrantRunOptions {
   /** One item only. */
@@ -19,16 +19,19 @@ export interface GrantRunOptions {
   date?: string;
   /** Entities per transaction. */
   chunkSize?: number;
+  /** Chunk transactions at once on PostgreSQL (PGlite: always 1). */
+  concurrency?: number;
   actor?: string;
   onProgress?: (p: GrantRunProgress) => void;
 }
 
 export interface GrantRunProgress {
-  unit: number;
+  /** 0..1: finished units plus the done share of the units under way, over all units. */
+  fraction: number;
   units: number;
-  /** Entities of the current unit done / to do. */
-  done: number;
-  total: number;
+  unitsDone: number;
+  /** Entities processed so far (each with the offers of its unit's items). */
+  entities: number;
   created: number;
 }
 
@@ -65,11 +68,26 @@ function unitsOf(items: AutoItem[], date: string): Unit[] {
   return [...units.values()];
 }
 
+interface Prepared {
+  unit: Unit;
+  reader: ChunkReader;
+  order: [number, { since: string; offers: { item: string; cause: Cause }[] }][];
+  causes: Map<string, Cause>;
+  exhausted: Map<string, 'budget' | 'quota'>;
+  blockedPerItem: Map<string, number>;
+  done: number;
+  chunksLeft: number;
+}
+
+type Task = () => Promise<void>;
+
 export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<GrantRunReport> {
   const started = performance.now();
   const date = opts.date ?? ctx.today();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || parseDate(date) === undefined) throw badInput('date', `日期 "${date}" 无效，应为 YYYY-MM-DD`, `"${date}" is not a valid date (YYYY-MM-DD)`);
   const chunkSize = opts.chunkSize ?? 5000;
+  // PGlite has one connection: parallel transactions would only queue behind each other.
+  const concurrency = ctx.db.kind === 'pglite' ? 1 : Math.max(1, opts.concurrency ?? 4);
   const actor = opts.actor ?? 'system:grant-run';
   const items = await autoItemsInForce(ctx.db, ctx.dict, date, opts.item);
   const units = unitsOf(items, date);
@@ -77,63 +95,113 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
     created: 0, already_granted: 0, blocked_by_budget: 0, seconds: 0,
     date, items: items.length, superseded: 0, blocked_by_quota: 0, amount_unknown: 0, zero_amount: 0, waiting: [], exhausted: [],
   };
-  for (let u = 0; u < units.length; u++) {
-    const unit = units[u];
-    const reader = new ChunkReader(ctx.dict, ctx.crypto, unit.items, date);
-    // Who is eligible, and who already holds a grant of the period (skipped without a transaction).
-    const todo = new Map<number, { since: string; offers: { item: string; cause: Cause }[] }>();
-    const causes = new Map<string, Cause>();
-    for (const it of unit.items) {
-      const held = new Set(
-        (await ctx.db.query<{ entity_id: string }>('SELECT entity_id::text AS entity_id FROM grants WHERE item_id = $1 AND period_key = $2', [it.id, it.period])).rows.map((r) => Number(r.entity_id)),
-      );
-      const found = await candidatesOf(ctx.db, it, ctx.now());
-      if (found.waiting) report.waiting.push(it.id);
-      for (const c of found.list) {
-        if (held.has(c.entity)) {
-          report.already_granted++;
-          continue;
-        }
-        const cause = { event: c.event, since: c.since };
-        causes.set(causeKey(c.entity, it.id), cause);
-        const t = todo.get(c.entity);
-        if (t) {
-          t.offers.push({ item: it.id, cause });
-          if (c.since < t.since) t.since = c.since;
-        } else todo.set(c.entity, { since: c.since, offers: [{ item: it.id, cause }] });
-      }
-    }
-    const order = [...todo.entries()].sort((a, b) => (a[1].since < b[1].since ? -1 : a[1].since > b[1].since ? 1 : a[0] - b[0]));
-    const exhausted = new Map<string, 'budget' | 'quota'>();
-    const blockedPerItem = new Map<string, number>();
-    let done = 0;
-    opts.onProgress?.({ unit: u, units: units.length, done, total: order.length, created: report.created });
-    for (let i = 0; i < order.length; i += chunkSize) {
-      const slice = order.slice(i, i + chunkSize);
-      const ids = slice.map(([e]) => e);
-      const facts = await reader.read(ctx.db, ids);
-      const offers: Offer[][] = slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: facts.amounts.get(e)?.get(o.item) })));
-      const r = await ctx.db.tx((q) => writeChunk(q, { unit, offers, evidence: facts.evidence, causes, exhausted, now: ctx.now(), actor }));
-      for (const [item, n] of r.blockedPerItem) blockedPerItem.set(item, (blockedPerItem.get(item) ?? 0) + n);
-      report.created += r.created;
-      report.already_granted += r.already;
-      report.superseded += r.superseded;
-      report.blocked_by_budget += r.blockedBudget + r.blockedQuota;
-      report.blocked_by_quota += r.blockedQuota;
-      report.amount_unknown += r.unknownAmount;
-      report.zero_amount += r.zeroAmount;
-      done += slice.length;
-      opts.onProgress?.({ unit: u, units: units.length, done, total: order.length, created: report.created });
-    }
-    for (const [item, reason] of exhausted) {
-      const it = unit.items.find((x) => x.id === item)!;
-      const blocked = blockedPerItem.get(item) ?? 0;
-      report.exhausted.push({ item, period: unit.period, reason, blocked });
+  const active = new Set<Prepared>();
+  let unitsDone = 0;
+  let entities = 0;
+  const progress = () => {
+    let partial = 0;
+    for (const p of active) partial += p.order.length ? p.done / p.order.length : 0;
+    opts.onProgress?.({ fraction: units.length ? (unitsDone + partial) / units.length : 1, units: units.length, unitsDone, entities, created: report.created });
+  };
+
+  const runChunk = async (p: Prepared, from: number) => {
+    const slice = p.order.slice(from, from + chunkSize);
+    const facts = await p.reader.read(ctx.db, slice.map(([e]) => e));
+    const offers: Offer[][] = slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: facts.amounts.get(e)?.get(o.item) })));
+    const r = await ctx.db.tx((q) => writeChunk(q, { unit: p.unit, offers, evidence: facts.evidence, causes: p.causes, exhausted: p.exhausted, now: ctx.now(), actor }));
+    for (const [item, n] of r.blockedPerItem) p.blockedPerItem.set(item, (p.blockedPerItem.get(item) ?? 0) + n);
+    report.created += r.created;
+    report.already_granted += r.already;
+    report.superseded += r.superseded;
+    report.blocked_by_budget += r.blockedBudget + r.blockedQuota;
+    report.blocked_by_quota += r.blockedQuota;
+    report.amount_unknown += r.unknownAmount;
+    report.zero_amount += r.zeroAmount;
+    p.done += slice.length;
+    entities += slice.length;
+    if (--p.chunksLeft === 0) await finishUnit(p);
+    progress();
+  };
+  const finishUnit = async (p: Prepared) => {
+    for (const [item, reason] of p.exhausted) {
+      const it = p.unit.items.find((x) => x.id === item)!;
+      const blocked = p.blockedPerItem.get(item) ?? 0;
+      report.exhausted.push({ item, period: p.unit.period, reason, blocked });
       await noticeExhausted(ctx, it, reason, blocked, actor);
     }
-  }
+    active.delete(p);
+    unitsDone++;
+  };
+
+  // Tasks are handed out lazily, one unit prepared at a time. A unit with a budget, a quota
+  // or a stacking group runs its chunks in order (earliest eligible first gets the budget);
+  // the chunks of any other unit are independent and run side by side.
+  let u = 0;
+  let pending: Task[] = [];
+  const nextTask = async (): Promise<Task | undefined> => {
+    while (!pending.length && u < units.length) {
+      const p = await prepare(ctx, units[u++], report);
+      p.chunksLeft = Math.ceil(p.order.length / chunkSize);
+      active.add(p);
+      progress();
+      if (p.chunksLeft === 0) {
+        await finishUnit(p);
+        continue;
+      }
+      const starts = Array.from({ length: p.chunksLeft }, (_, i) => i * chunkSize);
+      if (isSerial(p.unit)) pending = [async () => { for (const from of starts) await runChunk(p, from); }];
+      else pending = starts.map((from) => () => runChunk(p, from));
+    }
+    return pending.shift();
+  };
+  let handing = Promise.resolve<Task | undefined>(undefined);
+  const take = () => (handing = handing.then(nextTask, nextTask));
+  let failure: unknown;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (failure === undefined) {
+        const task = await take().catch((e: unknown) => {
+          failure ??= e;
+          return undefined;
+        });
+        if (!task) return;
+        await task().catch((e: unknown) => {
+          failure ??= e;
+        });
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
+}
+
+/** Who is eligible, and who already holds a grant of the period (skipped without a transaction). */
+async function prepare(ctx: Ctx, unit: Unit, report: GrantRunReport): Promise<Prepared> {
+  const todo = new Map<number, { since: string; offers: { item: string; cause: Cause }[] }>();
+  const causes = new Map<string, Cause>();
+  for (const it of unit.items) {
+    const held = new Set(
+      (await ctx.db.query<{ entity_id: string }>('SELECT entity_id::text AS entity_id FROM grants WHERE item_id = $1 AND period_key = $2', [it.id, it.period])).rows.map((r) => Number(r.entity_id)),
+    );
+    const found = await candidatesOf(ctx.db, it, ctx.now());
+    if (found.waiting) report.waiting.push(it.id);
+    for (const c of found.list) {
+      if (held.has(c.entity)) {
+        report.already_granted++;
+        continue;
+      }
+      const cause = { event: c.event, since: c.since };
+      causes.set(causeKey(c.entity, it.id), cause);
+      const t = todo.get(c.entity);
+      if (t) {
+        t.offers.push({ item: it.id, cause });
+        if (c.since < t.since) t.since = c.since;
+      } else todo.set(c.entity, { since: c.since, offers: [{ item: it.id, cause }] });
+    }
+  }
+  const order = [...todo.entries()].sort((a, b) => (a[1].since < b[1].since ? -1 : a[1].since > b[1].since ? 1 : a[0] - b[0]));
+  return { unit, reader: new ChunkReader(ctx.dict, ctx.crypto, unit.items, unit.date), order, causes, exhausted: new Map(), blockedPerItem: new Map(), done: 0, chunksLeft: 0 };
 }
 
 /** One notice per item and period when its budget or quota runs out (cause-keyed). */

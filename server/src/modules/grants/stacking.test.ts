@@ -101,4 +101,22 @@ describe.each(DATABASES)('stacking groups and budgets (%s)', (kind) => {
     expect(r).toMatchObject({ created: 2, blocked_by_budget: 3, blocked_by_quota: 3 });
     expect(r.exhausted).toEqual([{ item: 'quota-2', period: 'once', reason: 'quota', blocked: 3 }]);
   });
+
+  it('holds under concurrent runs: three at once, chunks of one, never a grant twice nor a budget overspent', async () => {
+    const capped = autoItem('race-capped', { amount: '100', quota: { budget: '250' } });
+    const free = autoItem('race-free', { amount: '7' });
+    const low = autoItem('race-low', { amount: '1', group: 'race' });
+    const high = autoItem('race-high', { amount: '2', group: 'race' });
+    await publish(env.ctx, [capped, free, low, high], 'grants-race');
+    for (const it of [capped, free, low, high]) await markEligible(env.db, it, ids, AT);
+    const only = ['race-capped', 'race-free', 'race-low', 'race-high'];
+    const runs = await Promise.all([0, 1, 2].map(() => runGrants(env.ctx, { date: DATE, chunkSize: 1, concurrency: 3 })));
+    expect(runs.reduce((a, r) => a + r.created, 0)).toBe(2 + 5 + 5);
+    expect(await ledger(env, 'race-capped')).toEqual(['200', 2]);
+    expect(await ledger(env, 'race-free')).toEqual(['35', 5]);
+    const g = await rows(env, only);
+    expect(g.filter((x) => x.item_id === 'race-free')).toHaveLength(5);
+    expect(g.filter((x) => x.item_id === 'race-high' && x.status === 'granted')).toHaveLength(5);
+    expect(g.filter((x) => x.item_id === 'race-low').every((x) => x.status === 'superseded')).toBe(true);
+  });
 });

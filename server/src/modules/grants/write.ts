@@ -84,6 +84,13 @@ export interface ChunkInput {
 
 export const causeKey = (entity: number, item: string) => `${entity}|${item}`;
 
+/**
+ * A unit whose decisions depend on what other chunks wrote (a budget, a quota, a stacking
+ * group) reads and locks its ledger rows first and runs chunk after chunk; any other unit
+ * only adds to its ledger at the end of the transaction, so its chunks can run side by side.
+ */
+export const isSerial = (unit: Unit) => unit.group !== null || unit.items.some((i) => i.quota.budget !== undefined || i.quota.count !== undefined);
+
 export async function writeChunk(q: Queryable, input: ChunkInput): Promise<ChunkResult> {
   const { unit, offers } = input;
   const itemIds = unit.items.map((i) => i.id).sort();
@@ -93,10 +100,13 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
     await q.query('SELECT 1 FROM grant_group_locks WHERE stacking_group = $1 AND period_key = $2 FOR UPDATE', [unit.group, unit.period]);
   }
   await q.query('INSERT INTO grant_ledger (item_id, period_key) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [itemIds, unit.period]);
-  const ledger = await q.query<{ item_id: string; spent: string; granted_count: number }>(
-    'SELECT item_id, spent, granted_count FROM grant_ledger WHERE item_id = ANY($1::text[]) AND period_key = $2 ORDER BY item_id FOR UPDATE',
-    [itemIds, unit.period],
-  );
+  const serial = isSerial(unit);
+  const ledger = serial
+    ? await q.query<{ item_id: string; spent: string; granted_count: number }>(
+        'SELECT item_id, spent, granted_count FROM grant_ledger WHERE item_id = ANY($1::text[]) AND period_key = $2 ORDER BY item_id FOR UPDATE',
+        [itemIds, unit.period],
+      )
+    : { rows: [] };
   const budgets = new Map<string, Budget>();
   for (const row of ledger.rows) {
     const it = unit.items.find((i) => i.id === row.item_id)!;
@@ -156,6 +166,8 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
     );
     for (const r of up.rows) book(r.item_id, r.amount, -1);
   }
+  if (cases.length) await writeCaseEvents(q, unit, cases, input.now);
+  // Last but the audit: concurrent chunks of an item queue on this row only briefly.
   if (delta.size) {
     const items = [...delta.keys()];
     await q.query(
@@ -165,7 +177,6 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
       [unit.period, items, items.map((i) => delta.get(i)!.amount.toFixed()), items.map((i) => delta.get(i)!.count), input.now],
     );
   }
-  if (cases.length) await writeCaseEvents(q, unit, cases, input.now);
   if (inserted.length || replaced.length)
     await appendAudit(q, {
       actor: input.actor,
