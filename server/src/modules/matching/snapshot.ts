@@ -64,6 +64,7 @@ export class Snapshot {
   /** When it was loaded (process clock): a full run reloads a snapshot older than a day. */
   readonly loadedAt = performance.now();
   private holds = 0;
+  private readonly values: (Value | undefined)[];
   private deferred: StoredRow[] = [];
 
   private constructor(
@@ -79,6 +80,7 @@ export class Snapshot {
     this.pop = empty;
     this.writer = new ColumnWriter(dict, empty.columns, [ENTITY_KIND_FIELD, ...fields]);
     this.decoder = new FieldDecoder(dict, crypto, fields);
+    this.values = new Array(fields.length + 1);
     this.rowIds = new Uint32Array(capacity);
     this.rowVersion = new Int32Array(capacity);
     this.idToRow = new Int32Array(capacity).fill(-1);
@@ -145,8 +147,9 @@ export class Snapshot {
       this.rowIds[r] = id;
     }
     this.rowVersion[r] = row.version;
-    const values: (Value | undefined)[] = [row.kind];
-    for (let j = 0; j < this.fields.length; j++) values.push(this.decoder.value(j, row.facts[this.fields[j]]));
+    const values = this.values;
+    values[0] = row.kind;
+    for (let j = 0; j < this.fields.length; j++) values[j + 1] = this.decoder.value(j, row.facts[this.fields[j]]);
     return this.writer.writeRow(r, values).reshaped || reshaped;
   }
 
