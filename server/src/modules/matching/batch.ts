@@ -6,7 +6,7 @@
 import { columnarVerdicts, compileCatalogue, evaluateColumnar, planFields, type BitsetSink, type PolicyItem } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { andNot, countBits, encodeBits, idsOf, scatterRows, wordsFor } from './bitset.ts';
-import { bumpSetsEpoch, currentMembers, latestSets, writeEvents, writeSet, type EventRow, type NewSet, type OverlayView } from './sets.ts';
+import { bumpSetsEpoch, currentMembers, latestSets, touchSets, writeEvents, writeSet, type EventRow, type NewSet, type OverlayView } from './sets.ts';
 import type { Snapshot } from './snapshot.ts';
 import { dayOf, type MatchingState } from './state.ts';
 
@@ -47,8 +47,9 @@ export async function matchItems(ctx: Ctx, state: MatchingState, snap: Snapshot,
     await snap.hold(async () => {
       const bits = await verdictBits(state, snap, chunk, day, ctx.dict);
       const idWords = wordsFor(snap.idToRow.length);
-      const prior = await latestSets(ctx.db, chunk.map((it) => it.id), 'eligible');
+      const prior = await latestSets(ctx.db, chunk.map((it) => it.id), 'eligible', true);
       const sets: NewSet[] = [];
+      const same: NewSet[] = [];
       const events: EventRow[] = [];
       // Items of a chunk are encoded a few at a time: deflate runs on the libuv pool.
       for (let g = 0; g < chunk.length; g += 8) {
@@ -64,10 +65,15 @@ export async function matchItems(ctx: Ctx, state: MatchingState, snap: Snapshot,
             const fresh = idsOf(andNot(eligible, before));
             for (const id of fresh) events.push({ entityId: id, itemId: item.id, itemVersion: item.version, profileVersion: snap.rowVersion[snap.rowOf(id)] });
             const [e, u] = await Promise.all([encodeBits(eligible), encodeBits(undetermined)]);
-            sets.push({
+            const set: NewSet = {
               itemId: item.id, version: item.version, eligible: e, undetermined: u, eligibleCount: countBits(eligible), undeterminedCount: countBits(undetermined),
               asOf: opts.date, computedAt: snap.readAt, runId: opts.runId,
-            });
+            };
+            // Deflate is deterministic: equal bytes, equal sets (a re-match mostly finds these).
+            const old = prior.get(item.id);
+            const unchanged = old?.version === item.version && old.other && Buffer.from(old.blob).equals(e) && Buffer.from(old.other).equals(u);
+            // A set with new events is rewritten (computed_at moves past the overlays it answers).
+            (unchanged && fresh.length === 0 ? same : sets).push(set);
           }),
         );
       }
@@ -75,10 +81,11 @@ export async function matchItems(ctx: Ctx, state: MatchingState, snap: Snapshot,
       const written = await ctx.db.tx(async (q) => {
         const n = await writeEvents(q, events);
         for (const s of sets) await writeSet(q, s);
-        await bumpSetsEpoch(q);
+        await touchSets(q, same, opts.date, opts.runId);
+        if (sets.length) await bumpSetsEpoch(q);
         return n;
       });
-      for (const s of sets) out.push({ item_id: s.itemId, version: s.version, eligible: s.eligibleCount, undetermined: s.undeterminedCount, events: written.get(s.itemId) ?? 0 });
+      for (const s of [...sets, ...same]) out.push({ item_id: s.itemId, version: s.version, eligible: s.eligibleCount, undetermined: s.undeterminedCount, events: written.get(s.itemId) ?? 0 });
     });
     await opts.progress?.(Math.min(items.length, c + perChunk), items.length);
   }

@@ -15,19 +15,25 @@ export interface StoredSet {
   asOf: string;
   blob: Uint8Array;
   count: number;
+  /** The other verdict's blob, when asked for (to tell whether a set changed at all). */
+  other?: Uint8Array;
 }
 
-/** The newest set of each item (any version), of one verdict. */
-export async function latestSets(q: Queryable, itemIds: readonly string[], verdict: SetVerdict = 'eligible'): Promise<Map<string, StoredSet>> {
+/** The newest set of each item (any version), of one verdict (and the other's blob with `both`). */
+export async function latestSets(q: Queryable, itemIds: readonly string[], verdict: SetVerdict = 'eligible', both = false): Promise<Map<string, StoredSet>> {
   if (!itemIds.length) return new Map();
-  const col = verdict === 'eligible' ? 'eligible' : 'undetermined';
-  const r = await q.query<{ item_id: string; version: number; computed_at: Date | string; as_of: string; blob: Uint8Array; count: number }>(
-    `SELECT DISTINCT ON (s.item_id) s.item_id, s.version, s.computed_at, s.as_of::text AS as_of, s.${col} AS blob, s.${col}_count AS count
+  const [col, otherCol] = verdict === 'eligible' ? ['eligible', 'undetermined'] : ['undetermined', 'eligible'];
+  const r = await q.query<{ item_id: string; version: number; computed_at: Date | string; as_of: string; blob: Uint8Array; count: number; other: Uint8Array | null }>(
+    `SELECT DISTINCT ON (s.item_id) s.item_id, s.version, s.computed_at, s.as_of::text AS as_of, s.${col} AS blob, s.${col}_count AS count,
+            ${both ? `s.${otherCol}` : 'NULL::bytea'} AS other
        FROM item_sets s WHERE s.item_id = ANY($1::text[]) ORDER BY s.item_id, s.version DESC`,
     [itemIds],
   );
   return new Map(
-    r.rows.map((x) => [x.item_id, { itemId: x.item_id, version: Number(x.version), computedAt: new Date(x.computed_at), asOf: x.as_of, blob: x.blob, count: Number(x.count) }]),
+    r.rows.map((x) => [
+      x.item_id,
+      { itemId: x.item_id, version: Number(x.version), computedAt: new Date(x.computed_at), asOf: x.as_of, blob: x.blob, count: Number(x.count), ...(x.other ? { other: x.other } : {}) },
+    ]),
   );
 }
 
@@ -51,6 +57,19 @@ export async function writeSet(q: Queryable, s: NewSet): Promise<void> {
        eligible_count = EXCLUDED.eligible_count, undetermined_count = EXCLUDED.undetermined_count,
        computed_at = EXCLUDED.computed_at, as_of = EXCLUDED.as_of, run_id = EXCLUDED.run_id`,
     [s.itemId, s.version, s.eligible, s.undetermined, s.eligibleCount, s.undeterminedCount, s.computedAt, s.asOf, s.runId],
+  );
+}
+
+/**
+ * Sets that came out the same as stored: only their date and run move. Their computed_at may
+ * stay: the overlays between it and this run were folded into them and are deleted by a full
+ * run, so no overlay can fall in between.
+ */
+export async function touchSets(q: Queryable, keys: { itemId: string; version: number }[], asOf: string, runId: string | null): Promise<void> {
+  if (!keys.length) return;
+  await q.query(
+    `UPDATE item_sets s SET as_of = $3, run_id = $4 FROM unnest($1::text[], $2::int[]) AS t(i, v) WHERE s.item_id = t.i AND s.version = t.v`,
+    [keys.map((k) => k.itemId), keys.map((k) => k.version), asOf, runId],
   );
 }
 
