@@ -8,8 +8,9 @@ import { registerAudit } from './commands/audit.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPayout } from './commands/payout.ts';
 import { registerImport } from './commands/import.ts';
-import { registerWorker } from './commands/worker.ts';
 import { registerGrant } from './commands/grant.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerServe } from './commands/serve.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kx')
@@ -26,7 +27,8 @@ export async function main(argv: string[]): Promise<void> {
   registerMigrate(program);
   registerPayout(program);
   registerImport(program);
-  registerWorker(program);
   registerGrant(program);
+  registerWorker(program);
+  registerServe(program);
   await program.parseAsync(argv);
 }
