@@ -69,6 +69,22 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
     expect((m.ineligible as Brief[]).every((x) => items.find((it) => it.id === x.item)!.audience === 'person')).toBe(true);
   });
 
+  it('explains one item in full, including what would make an ineligible entity eligible', async () => {
+    const near = items.find((it) => it.audience === 'person' && verdictOf(it, person).verdict === 'ineligible' && evaluateItem(it, person, env.ctx.dict, day).counterfactuals.length > 0)!;
+    const r = await get(`/api/v1/entities/${person.id}/matches/${near.id}`, 'resident1');
+    expect(r.statusCode).toBe(200);
+    const m = r.json();
+    expect(m).toMatchObject({ item: near.id, verdict: 'ineligible' });
+    expect(m.counterfactuals.length).toBeGreaterThan(0);
+    expect(m.counterfactuals[0].text.zh).toMatch(/^若/);
+    const other = items.find((it) => it.department !== 'lc-mzj')!;
+    expect((await get(`/api/v1/entities/${person.id}/matches/${other.id}`, 'clerk-mzj')).statusCode).toBe(404);
+    const mine = items.find((it) => it.department === 'lc-mzj')!;
+    const brief = (await get(`/api/v1/entities/${person.id}/matches/${mine.id}`, 'clerk-mzj')).json();
+    expect(Object.keys(brief).sort()).toEqual(['department', 'item', 'mode', 'title', 'verdict', 'version']);
+    expect(brief.verdict).toBe(verdictOf(mine, person).verdict);
+  });
+
   it('speaks one language when asked', async () => {
     const m = (await get(`/api/v1/entities/${enterprise.id}/matches?lang=en`, 'ent1')).json();
     // Without ?ineligible=true the items it does not meet are counted, not listed.

@@ -72,22 +72,27 @@ export async function refreshEntity(ctx: Ctx, entityId: string): Promise<EntityS
     const before = overlayWins ? item.id in (row.overlay_eligible ?? {}) : set !== null && compactHas(set.eligible, id);
     if (!before) events.push({ entityId: id, itemId: item.id, itemVersion: item.version, profileVersion: row.version });
   }
-  // One statement, so one round trip and its own transaction: the overlay and the events
-  // commit together. A newer overlay (a later job that finished first) is kept.
-  const w = await ctx.db.query<{ item_id: string }>(
-    `WITH overlay AS (
-       INSERT INTO match_deltas (entity_id, profile_version, as_of, eligible, undetermined, computed_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (entity_id) DO UPDATE SET profile_version = EXCLUDED.profile_version, as_of = EXCLUDED.as_of,
-         eligible = EXCLUDED.eligible, undetermined = EXCLUDED.undetermined, computed_at = EXCLUDED.computed_at
-       WHERE match_deltas.computed_at <= EXCLUDED.computed_at
-       RETURNING 1),
-     ins AS (
-       INSERT INTO match_events (entity_id, item_id, item_version, profile_version, kind)
-       SELECT $1, t.i, t.v, $2, 'newly_eligible' FROM unnest($7::text[], $8::int[]) AS t(i, v)
-       ON CONFLICT DO NOTHING RETURNING item_id)
-     SELECT ins.item_id FROM ins`,
-    [entityId, row.version, date, JSON.stringify(eligible), JSON.stringify(undetermined), row.at, events.map((e) => e.itemId), events.map((e) => e.itemVersion)],
-  );
+  // One statement for the overlay and the events, so they commit together; a newer overlay
+  // (a later job that finished first) is kept. The commit does not wait for the disk: the
+  // job's own completion, committed next, flushes it — and a crash before that re-runs the
+  // job, which writes the same rows again.
+  const w = await ctx.db.tx(async (q) => {
+    await q.query('SET LOCAL synchronous_commit = off');
+    return q.query<{ item_id: string }>(
+      `WITH overlay AS (
+         INSERT INTO match_deltas (entity_id, profile_version, as_of, eligible, undetermined, computed_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (entity_id) DO UPDATE SET profile_version = EXCLUDED.profile_version, as_of = EXCLUDED.as_of,
+           eligible = EXCLUDED.eligible, undetermined = EXCLUDED.undetermined, computed_at = EXCLUDED.computed_at
+         WHERE match_deltas.computed_at <= EXCLUDED.computed_at
+         RETURNING 1),
+       ins AS (
+         INSERT INTO match_events (entity_id, item_id, item_version, profile_version, kind)
+         SELECT $1, t.i, t.v, $2, 'newly_eligible' FROM unnest($7::text[], $8::int[]) AS t(i, v)
+         ON CONFLICT DO NOTHING RETURNING item_id)
+       SELECT ins.item_id FROM ins`,
+      [entityId, row.version, date, JSON.stringify(eligible), JSON.stringify(undetermined), row.at, events.map((e) => e.itemId), events.map((e) => e.itemVersion)],
+    );
+  });
   const written = new Set(w.rows.map((x) => x.item_id));
   // The warm snapshot (workers) takes the change now rather than at its next catch-up.
   state.snapshot?.apply([{ id, kind: row.kind, version: row.version, facts: row.facts }]);

@@ -12,8 +12,12 @@ import type { Catalogue } from './catalogue.ts';
 import { entityFromStored } from './facts.ts';
 import { dayOf, matchingState } from './state.ts';
 
-/** Evaluations spent searching counterfactuals per item: enough for one- and two-fact changes. */
+/** Evaluations spent searching counterfactuals per item in the list: enough for one-fact changes. */
 export const COUNTERFACTUAL_BUDGET = 120;
+/** Undetermined items of the list that get counterfactuals (the closest to an answer). */
+export const COUNTERFACTUAL_ITEMS = 8;
+/** The search for one item asked for by itself. */
+export const ITEM_COUNTERFACTUAL_BUDGET = 2000;
 
 export type Lang = 'zh' | 'en';
 
@@ -93,12 +97,23 @@ function applies(cat: Catalogue, i: number, e: Entity): boolean {
   return cat.items[i].audience === e.kind && (cat.items[i].region_scope.length === 0 || (typeof region === 'string' && cat.inScope(i, region)));
 }
 
-export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, query: MatchesQuery = {}): Promise<Matches> {
+interface Subject {
+  scope: Scope;
+  entity: Entity;
+  version: number | null;
+  cat: Catalogue;
+  date: string;
+  day: number;
+  replay: boolean;
+}
+
+/** Who asks, about which entity, as of which date: the entity's facts and the catalogue of that date. */
+async function subjectOf(ctx: Ctx, p: Principal, entityId: string, asOf: string | undefined): Promise<Subject> {
   if (!/^\d{1,18}$/.test(entityId)) throw notFound('主体', entityId);
   const scope = await scopeOf(ctx, p, entityId);
   const state = matchingState(ctx);
-  const replay = query.as_of !== undefined && checkDate(ctx, query.as_of) < ctx.today();
-  const date = query.as_of ?? ctx.today();
+  const replay = asOf !== undefined && checkDate(ctx, asOf) < ctx.today();
+  const date = asOf ?? ctx.today();
   let entity: Entity | undefined;
   let version: number | null = null;
   let cat: Catalogue;
@@ -118,13 +133,32 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
   if (replay && Object.keys(entity.facts).every((k) => k === ENTITY_KIND_FIELD))
     throw new DomainError('NOT_FOUND', `主体 ${entityId} 在 ${date} 尚无任何已记录的数据`, `entity ${entityId} had no recorded facts on ${date}`, 'as_of');
   entity.facts[ENTITY_KIND_FIELD] = entity.kind;
-  const day = dayOf(date);
+  return { scope, entity, version, cat, date, day: dayOf(date), replay };
+}
+
+function explained(ctx: Ctx, s: Subject, i: number, lang: Lang | undefined, opts: { counterfactuals: boolean; budget?: number }): ItemMatch {
+  const it = s.cat.items[i];
+  const v = evaluateItem(it, s.entity, ctx.dict, s.day, { counterfactuals: opts.counterfactuals, searchBudget: opts.budget ?? COUNTERFACTUAL_BUDGET });
+  const detail: Partial<ItemVerdict> = { ...v };
+  for (const k of ['item', 'version', 'date', 'verdict'] as const) delete detail[k];
+  return { ...brief(it, s.cat.departments[i], v.verdict, lang), ...inLang(detail, lang) } as ItemMatch;
+}
+
+async function auditRead(ctx: Ctx, p: Principal, entityId: string, s: Subject, item?: string): Promise<void> {
+  if (s.scope !== 'own')
+    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope: s.scope, date: s.date, replay: s.replay, ...(item ? { item } : {}) } });
+}
+
+export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, query: MatchesQuery = {}): Promise<Matches> {
+  const s = await subjectOf(ctx, p, entityId, query.as_of);
+  const { scope, entity, cat, day } = s;
   const codes = cat.matcher(day).evaluate(entity);
   const out: Matches = {
-    entity_id: entityId, kind: entity.kind, date, replay, profile_version: version, scope, catalogue_items: cat.size,
+    entity_id: entityId, kind: entity.kind, date: s.date, replay: s.replay, profile_version: s.version, scope, catalogue_items: cat.size,
     counts: { eligible: 0, undetermined: 0, ineligible: 0 }, eligible: [], undetermined: [], ineligible: [],
   };
   const lang = query.lang;
+  const open: { i: number; m: ItemMatch }[] = [];
   for (let i = 0; i < codes.length; i++) {
     const it = cat.items[i];
     const dept = cat.departments[i];
@@ -141,15 +175,31 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
       list.push(brief(it, dept, verdict, lang));
       continue;
     }
-    const v = evaluateItem(it, entity, ctx.dict, day, { counterfactuals: verdict === 'undetermined', searchBudget: COUNTERFACTUAL_BUDGET });
-    const detail: Partial<ItemVerdict> = { ...v };
-    for (const k of ['item', 'version', 'date', 'verdict'] as const) delete detail[k];
-    list.push({ ...brief(it, dept, v.verdict, lang), ...inLang(detail, lang) });
+    const m = explained(ctx, s, i, lang, { counterfactuals: false });
+    list.push(m);
+    if (verdict === 'undetermined') open.push({ i, m });
   }
+  // Counterfactuals are a search: spent on the undetermined items closest to an answer (the
+  // fewest missing facts); the others have theirs at /matches/{item}.
+  open.sort((a, b) => (a.m.missing?.length ?? 0) - (b.m.missing?.length ?? 0) || a.i - b.i);
+  for (const { i, m } of open.slice(0, COUNTERFACTUAL_ITEMS)) m.counterfactuals = explained(ctx, s, i, lang, { counterfactuals: true }).counterfactuals;
   // The amount first: the most money is what a user wants to see first.
   const money = (m: ItemMatch | ItemBrief) => Number((m as ItemMatch).amount?.value ?? 0);
   (out.eligible as ItemMatch[]).sort((a, b) => money(b) - money(a) || a.item.localeCompare(b.item));
-  if (scope !== 'own')
-    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope, date, replay } });
+  await auditRead(ctx, p, entityId, s);
   return out;
+}
+
+/** One item for one entity, fully explained (a longer counterfactual search than the list's). */
+export async function entityItemMatch(ctx: Ctx, p: Principal, entityId: string, itemId: string, query: MatchesQuery = {}): Promise<ItemMatch | ItemBrief> {
+  const s = await subjectOf(ctx, p, entityId, query.as_of);
+  const i = s.cat.index.get(itemId);
+  if (i === undefined || (s.scope === 'department' && s.cat.departments[i] !== p.department))
+    throw new DomainError('NOT_FOUND', `事项 ${itemId} 在 ${s.date} 不在有效期内或不可见`, `item ${itemId} is not in force on ${s.date}, or not visible to you`, 'item');
+  await auditRead(ctx, p, entityId, s, itemId);
+  if (s.scope === 'department') {
+    const code = s.cat.matcher(s.day).evaluate(s.entity)[i];
+    return brief(s.cat.items[i], s.cat.departments[i], code === 1 ? 'eligible' : code === 2 ? 'undetermined' : 'ineligible', query.lang);
+  }
+  return explained(ctx, s, i, query.lang, { counterfactuals: true, budget: ITEM_COUNTERFACTUAL_BUDGET });
 }

@@ -9,9 +9,9 @@ import { errors } from '../../http/schemas.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { eligibleEntities } from './eligible.ts';
-import { entityMatches } from './ondemand.ts';
+import { entityItemMatch, entityMatches } from './ondemand.ts';
 import { getRun } from './runs.ts';
-import { EligiblePage, EligibleQuery, EntityIdParams, ItemIdParams, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody } from './schema.ts';
+import { EligiblePage, EligibleQuery, EntityIdParams, EntityItemParams, ItemIdParams, ItemMatch, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody } from './schema.ts';
 import { simulate } from './simulate.ts';
 
 export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
@@ -27,6 +27,18 @@ export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       },
     },
     async (req) => entityMatches(ctx, principal(req), req.params.id, req.query),
+  );
+
+  app.get<{ Params: { id: string; item: string }; Querystring: MatchesQuery }>(
+    '/api/v1/entities/:id/matches/:item',
+    {
+      config: { access: ['enterprise', 'resident', 'clerk', 'approver', 'payout', 'admin'] },
+      schema: {
+        tags, summary: '主体对一个事项的结论与完整说明（含如何才能符合）/ one item for an entity, fully explained (with what would make it eligible)',
+        params: EntityItemParams, querystring: MatchesQuery, response: { 200: ItemMatch, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => entityItemMatch(ctx, principal(req), req.params.id, req.params.item, req.query),
   );
 
   app.get<{ Params: { id: string }; Querystring: EligibleQuery }>(

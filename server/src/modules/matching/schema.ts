@@ -6,6 +6,7 @@ const Date = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY
 const Verdict = Type.Union([Type.Literal('eligible'), Type.Literal('ineligible'), Type.Literal('undetermined')]);
 
 export const EntityIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$', description: '主体编号 / entity id' }) });
+export const EntityItemParams = Type.Object({ id: EntityIdParams.properties.id, item: Type.String({ minLength: 1, maxLength: 100 }) });
 export const ItemIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const RunIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
@@ -33,7 +34,9 @@ export const ItemMatch = Type.Object(
     missing: Type.Optional(Type.Array(Type.Unknown(), { description: '缺少的事实，按作用排序 / missing facts, ranked' })),
     amount: Type.Optional(Type.Unknown({ description: '金额、公式与输入 / amount, formula and inputs' })),
     explanation: Type.Optional(Type.Unknown({ description: '逐条件说明 / condition by condition' })),
-    counterfactuals: Type.Optional(Type.Array(Type.Unknown(), { description: '怎样才能符合 / what would make it eligible' })),
+    counterfactuals: Type.Optional(
+      Type.Array(Type.Unknown(), { description: '怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always)' }),
+    ),
   },
   { additionalProperties: true },
 );
