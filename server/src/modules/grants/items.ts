@@ -1,7 +1,7 @@
 // What a grant run acts on: the published 免申即享 items in force on the run date, and for
 // each the entities currently eligible with the verdict that made them so. Nothing here
 // recomputes eligibility: the matching module's eligible set and match events decide.
-import { bindRule, effectiveRule, fieldsOf, itemContext, parseDate, printExpr, type Dictionary, type PolicyItem } from '@kx/engine';
+import { bindRule, effectiveRule, fieldsOf, itemContext, parseDate, type Dictionary, type PolicyItem } from '@kx/engine';
 import type { Queryable } from '../../db/db.ts';
 import { DomainError } from '../../errors.ts';
 import { idsOf } from '../matching/bitset.ts';
@@ -24,7 +24,6 @@ export interface AutoItem {
   evidenceFields: string[];
   /** Fields the amount formula reads (parameters bound). */
   amountFields: string[];
-  formula: string | null;
 }
 
 export async function autoItemsInForce(q: Queryable, dict: Dictionary, date: string, only?: string): Promise<AutoItem[]> {
@@ -60,7 +59,6 @@ export async function autoItemsInForce(q: Queryable, dict: Dictionary, date: str
       quota: body.quota ?? {},
       evidenceFields: [...new Set(read)].filter((f) => f !== 'entity_kind'),
       amountFields: [...new Set(amountFields)],
-      formula: body.amount ? printExpr(body.amount) : null,
     });
   }
   if (only && !out.length)

@@ -38,6 +38,7 @@ describe.each(DATABASES)('grants API (%s)', (kind) => {
     expect(g).toMatchObject({ entity_id: ids[0], item_id: 'care-confirm', status: 'pending_confirmation', amount: '120', period_key: '2025-06' });
     const grade = g.evidence.facts.find((f) => f.field === 'disability_grade')!;
     expect(grade).toMatchObject({ source: 'dpf', as_of: '2025-06-01', value: '***', label: { zh: '残疾等级' } });
+    expect(g.evidence).toMatchObject({ date: '2025-06-30', item_version: 1, item_amount: '120', formula: 'if disability_grade <= 2 then 120 else 60' });
     expect(g.evidence.facts.find((f) => f.field === 'region')).toMatchObject({ value: '371502', source: 'dpf' });
     // the stored evidence itself holds no personal value either
     const stored = (await env.db.query<{ evidence: string }>('SELECT evidence::text AS evidence FROM grants WHERE id = $1', [g.id])).rows[0].evidence;

@@ -2,7 +2,7 @@
 // evidence (personal values masked), confirms a grant that asks for it and contests one;
 // the department's staff see who got what and why — field names, sources and dates, never
 // the values behind them (数据可用不可见). Every read and every decision is audited.
-import type { Dictionary } from '@kx/engine';
+import { printExpr, type Dictionary, type Expr } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { DomainError, forbidden, notFound } from '../../errors.ts';
@@ -27,14 +27,16 @@ interface GrantRow extends Omit<GrantView, 'evidence' | 'first_eligible_at' | 'c
   first_eligible_at: Date | string;
   confirmed_at: Date | string | null;
   created_at: Date | string;
-  evidence: Omit<GrantView['evidence'], 'facts'> & { facts: StoredFact[] };
+  /** The stored evidence: the run date, the cause, the facts. */
+  evidence: Pick<GrantView['evidence'], 'date' | 'cause'> & { facts: StoredFact[] };
+  amount_expr: Expr | null;
 }
 
 const SELECT = `
 SELECT g.id::text AS id, g.entity_id::text AS entity_id, e.display_name AS entity_name, g.item_id, g.item_version, iv.title AS item_title,
        g.department, g.period_key, g.amount::text AS amount, g.item_amount::text AS item_amount, g.status, g.stacking_group,
        g.superseded_by::text AS superseded_by, g.match_event_id::text AS match_event_id, g.first_eligible_at, g.confirmed_at, g.created_at,
-       (c.id IS NOT NULL) AS contested, g.evidence
+       (c.id IS NOT NULL) AS contested, g.evidence, iv.body -> 'amount' AS amount_expr
   FROM grants g
   JOIN entities e ON e.id = g.entity_id
   JOIN item_versions iv ON iv.item_id = g.item_id AND iv.version = g.item_version
@@ -59,13 +61,21 @@ function present(dict: Dictionary, row: GrantRow, viewer: Viewer): GrantView {
     as_of: f.as_of ?? null,
     ...(viewer === 'entity' ? { value: f.sensitive ? MASK : (f.value ?? null), ...(f.fact_id ? { fact_id: f.fact_id } : {}) } : {}),
   }));
+  const { amount_expr, ...rest } = row;
   return {
-    ...row,
+    ...rest,
     item_version: Number(row.item_version),
     first_eligible_at: iso(row.first_eligible_at)!,
     confirmed_at: iso(row.confirmed_at),
     created_at: iso(row.created_at)!,
-    evidence: { ...row.evidence, facts },
+    evidence: {
+      date: row.evidence.date,
+      item_version: Number(row.item_version),
+      formula: amount_expr ? printExpr(amount_expr) : null,
+      item_amount: row.item_amount,
+      cause: row.evidence.cause,
+      facts,
+    },
   };
 }
 

@@ -34,25 +34,31 @@ export interface ChunkResult {
   zeroAmount: number;
 }
 
+// Evidence travels as ONE json array joined by position: a text[] of JSON documents costs
+// the driver and the server twice as much (array quoting) as the documents themselves.
 const INSERT_GRANTS = `
 INSERT INTO grants (entity_id, item_id, item_version, department, period_key, amount, item_amount, status, stacking_group, evidence, match_event_id, first_eligible_at)
-SELECT u.e, u.i, u.v, u.d, $1, u.amt, u.iamt, u.st, $2, u.evidence::jsonb, u.ev, u.at
-  FROM unnest($3::bigint[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::numeric[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[])
-       AS u(e, i, v, d, amt, iamt, st, evidence, ev, at)
+SELECT u.e, u.i, u.v, u.d, $1, u.amt, u.iamt, u.st, $2, x.doc, u.ev, u.at
+  FROM unnest($3::bigint[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::numeric[], $9::text[], $10::bigint[], $11::timestamptz[]) WITH ORDINALITY
+       AS u(e, i, v, d, amt, iamt, st, ev, at, ord)
+  JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS x(doc, ord) ON x.ord = u.ord
 ON CONFLICT (entity_id, item_id, period_key) DO NOTHING
 RETURNING id::text AS id, entity_id::text AS entity_id, item_id, status, amount::text AS amount, item_amount::text AS item_amount, first_eligible_at`;
 
 const CASE_EVENTS = `
 INSERT INTO case_events (case_type, case_id, entity_id, item_id, item_version, department, event, at, detail, dedupe_key)
-SELECT 'grant', u.id, u.e, u.i, u.v, u.d, u.event, u.at, u.detail::jsonb, 'grant:' || u.id || ':' || u.event
-  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) AS u(id, e, i, v, d, event, at, detail)
+SELECT 'grant', u.id, u.e, u.i, u.v, u.d, u.event, u.at,
+       CASE u.event WHEN 'approved' THEN '{"by":"auto"}'::jsonb ELSE '{}'::jsonb END, 'grant:' || u.id || ':' || u.event
+  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS u(id, e, i, v, d, event, at)
 ON CONFLICT (dedupe_key) DO NOTHING`;
 
 // The entity is told in the same transaction (the inbox, until the push channels come).
+// Titles and bodies travel as one json array, like the evidence.
 const INBOX = `
 INSERT INTO inbox (entity_id, kind, title, body, cause_key, item_id, case_type, case_id, created_at)
-SELECT u.e, u.kind, u.title, u.body, 'grant:' || u.id, u.i, 'grant', u.id, $7
-  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, e, i, kind, title, body)
+SELECT u.e, x.doc ->> 0, x.doc ->> 1, x.doc ->> 2, 'grant:' || u.id, u.i, 'grant', u.id, $4
+  FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, e, i, ord)
+  JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS x(doc, ord) ON x.ord = u.ord
 ON CONFLICT (cause_key) DO NOTHING`;
 
 function notice(item: AutoItem, status: string, amount: string, itemAmount: string): { kind: string; title: string; body: string } {
@@ -208,7 +214,7 @@ interface InsertedRow {
 async function insertGrants(q: Queryable, input: ChunkInput, d: ChunkDecision): Promise<InsertedRow[]> {
   const { unit } = input;
   const items = new Map(unit.items.map((i) => [i.id, i]));
-  const cols = { e: [] as number[], i: [] as string[], v: [] as number[], d: [] as string[], amt: [] as string[], iamt: [] as string[], st: [] as string[], evidence: [] as string[], ev: [] as (string | null)[], at: [] as string[] };
+  const cols = { e: [] as number[], i: [] as string[], v: [] as number[], d: [] as string[], amt: [] as string[], iamt: [] as string[], st: [] as string[], evidence: [] as unknown[], ev: [] as (string | null)[], at: [] as string[] };
   for (const ins of d.inserts) {
     const it = items.get(ins.item)!;
     const c = input.causes.get(causeKey(ins.entity, ins.item))!;
@@ -220,30 +226,26 @@ async function insertGrants(q: Queryable, input: ChunkInput, d: ChunkDecision): 
     cols.amt.push(ins.amount);
     cols.iamt.push(ins.item_amount);
     cols.st.push(ins.status);
-    cols.evidence.push(
-      JSON.stringify({
-        date: unit.date,
-        item_version: it.version,
-        formula: it.formula,
-        item_amount: ins.item_amount,
-        cause: c.event ? { kind: 'match_event', match_event_id: c.event, at: c.since } : { kind: 'item_set', at: c.since },
-        facts: it.evidenceFields.flatMap((f) => facts?.get(f) ?? []),
-      }),
-    );
+    // item version, amounts and the formula are the grant's own columns and its item version's body
+    cols.evidence.push({
+      date: unit.date,
+      cause: c.event ? { kind: 'match_event', match_event_id: c.event, at: c.since } : { kind: 'item_set', at: c.since },
+      facts: it.evidenceFields.flatMap((f) => facts?.get(f) ?? []),
+    });
     cols.ev.push(c.event);
     // Eligible for June from June at the earliest: a monthly grant's clock starts with its month.
     cols.at.push(it.periodStartsAt && it.periodStartsAt > c.since ? it.periodStartsAt : c.since);
   }
-  const r = await q.query<InsertedRow>(INSERT_GRANTS, [unit.period, unit.group, cols.e, cols.i, cols.v, cols.d, cols.amt, cols.iamt, cols.st, cols.evidence, cols.ev, cols.at]);
+  const r = await q.query<InsertedRow>(INSERT_GRANTS, [unit.period, unit.group, cols.e, cols.i, cols.v, cols.d, cols.amt, cols.iamt, cols.st, cols.ev, cols.at, JSON.stringify(cols.evidence)]);
   return r.rows;
 }
 
 /** first_eligible (when the verdict came) and, unless the entity must confirm first, approved (now). */
 async function writeCaseEvents(q: Queryable, unit: Unit, rows: InsertedRow[], now: Date): Promise<void> {
   const items = new Map(unit.items.map((i) => [i.id, i]));
-  const ev = { id: [] as string[], e: [] as string[], i: [] as string[], v: [] as number[], d: [] as string[], event: [] as string[], at: [] as (Date | string)[], detail: [] as string[] };
-  const inbox = { id: [] as string[], e: [] as string[], i: [] as string[], kind: [] as string[], title: [] as string[], body: [] as string[] };
-  const push = (g: InsertedRow, event: string, at: Date | string, detail: string) => {
+  const ev = { id: [] as string[], e: [] as string[], i: [] as string[], v: [] as number[], d: [] as string[], event: [] as string[], at: [] as (Date | string)[] };
+  const inbox = { id: [] as string[], e: [] as string[], i: [] as string[], text: [] as string[][] };
+  const push = (g: InsertedRow, event: string, at: Date | string) => {
     const it = items.get(g.item_id)!;
     ev.id.push(g.id);
     ev.e.push(g.entity_id);
@@ -252,19 +254,16 @@ async function writeCaseEvents(q: Queryable, unit: Unit, rows: InsertedRow[], no
     ev.d.push(it.department);
     ev.event.push(event);
     ev.at.push(at);
-    ev.detail.push(detail);
   };
   for (const g of rows) {
-    push(g, 'first_eligible', g.first_eligible_at, '{}');
-    if (g.status === 'granted') push(g, 'approved', now, '{"by":"auto"}');
+    push(g, 'first_eligible', g.first_eligible_at);
+    if (g.status === 'granted') push(g, 'approved', now);
     const n = notice(items.get(g.item_id)!, g.status, g.amount, g.item_amount);
     inbox.id.push(g.id);
     inbox.e.push(g.entity_id);
     inbox.i.push(g.item_id);
-    inbox.kind.push(n.kind);
-    inbox.title.push(n.title);
-    inbox.body.push(n.body);
+    inbox.text.push([n.kind, n.title, n.body]);
   }
-  await q.query(CASE_EVENTS, [ev.id, ev.e, ev.i, ev.v, ev.d, ev.event, ev.at, ev.detail]);
-  await q.query(INBOX, [inbox.id, inbox.e, inbox.i, inbox.kind, inbox.title, inbox.body, now]);
+  await q.query(CASE_EVENTS, [ev.id, ev.e, ev.i, ev.v, ev.d, ev.event, ev.at]);
+  await q.query(INBOX, [inbox.id, inbox.e, inbox.i, now, JSON.stringify(inbox.text)]);
 }
