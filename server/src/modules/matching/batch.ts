@@ -76,6 +76,7 @@ export async function matchItems(ctx: Ctx, state: MatchingState, snap: Snapshot,
             (unchanged && fresh.length === 0 ? same : sets).push(set);
           }),
         );
+        await opts.progress?.(c + Math.min(chunk.length, g + 8), items.length);
       }
       // Events and sets in one transaction: a set is never stored without its events.
       const written = await ctx.db.tx(async (q) => {
@@ -87,7 +88,6 @@ export async function matchItems(ctx: Ctx, state: MatchingState, snap: Snapshot,
       });
       for (const s of [...sets, ...same]) out.push({ item_id: s.itemId, version: s.version, eligible: s.eligibleCount, undetermined: s.undeterminedCount, events: written.get(s.itemId) ?? 0 });
     });
-    await opts.progress?.(Math.min(items.length, c + perChunk), items.length);
   }
   return out;
 }

@@ -67,7 +67,10 @@ export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: P
     const overlays = await memoryOverlays(ctx.db);
     const outcomes = await matchItems(ctx, state, snap, cat.items, {
       date, runId, overlays,
-      progress: (done, total) => report(0.4 + 0.6 * (done / total)),
+      progress: async (done, total) => {
+        const p = 0.4 + 0.55 * (done / total);
+        if (p - lastReport >= 0.02) await report((lastReport = p));
+      },
     });
     const cleared = await ctx.db.query('DELETE FROM match_deltas WHERE computed_at < $1', [snap.readAt]);
     const summary: FullSummary = {

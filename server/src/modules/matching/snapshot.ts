@@ -2,7 +2,7 @@
 // of id ranges, holding only the fields the catalogue reads. Row r is a dense index; the
 // entity behind it is rowIds[r] (ids are dense but may have gaps) and rowVersion[r] the
 // profile version its facts come from. A worker keeps one snapshot warm for days: changed
-// entities are patched in place and new ones appended (catchUp, apply); see decision 0010.
+// entities are patched in place and new ones appended (catchUp, apply); see decision 0014.
 import { performance } from 'node:perf_hooks';
 import { ENTITY_KIND_FIELD, PopulationBuilder, readFact, type Dictionary, type Facts, type Population, type Value } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
