@@ -9357,6 +9357,8 @@ export interface paths {
                     as_of?: string;
                     /** @description 只返回一种语言的文字 / texts in one language only */
                     lang?: "zh" | "en";
+                    /** @description 同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only) */
+                    ineligible?: boolean;
                 };
                 header?: never;
                 path: {
@@ -9401,7 +9403,7 @@ export interface paths {
                                 amount?: unknown;
                                 /** @description 逐条件说明 / condition by condition */
                                 explanation?: unknown;
-                                /** @description 怎样才能符合 / what would make it eligible */
+                                /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
                                 counterfactuals?: unknown[];
                             } & {
                                 [key: string]: unknown;
@@ -9420,12 +9422,12 @@ export interface paths {
                                 amount?: unknown;
                                 /** @description 逐条件说明 / condition by condition */
                                 explanation?: unknown;
-                                /** @description 怎样才能符合 / what would make it eligible */
+                                /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
                                 counterfactuals?: unknown[];
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            /** @description 适用于该主体（对象、地区）但不符合的事项 / items of its audience and region it does not meet */
+                            /** @description ?ineligible=true 时：适用于该主体（对象、地区）但不符合的事项 / with ?ineligible=true: items of its audience and region it does not meet */
                             ineligible: {
                                 item: string;
                                 version: number;
@@ -9434,6 +9436,143 @@ export interface paths {
                                 mode: string;
                                 verdict: "eligible" | "ineligible" | "undetermined";
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entities/{id}/matches/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 主体对一个事项的结论与完整说明（含如何才能符合）/ one item for an entity, fully explained (with what would make it eligible) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 按该日的数据与当日有效的事项版本重放 / replay with the facts and item versions of that date */
+                    as_of?: string;
+                    /** @description 只返回一种语言的文字 / texts in one language only */
+                    lang?: "zh" | "en";
+                    /** @description 同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only) */
+                    ineligible?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description 主体编号 / entity id */
+                    id: string;
+                    item: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: string;
+                            version: number;
+                            title: string;
+                            department: string;
+                            mode: string;
+                            verdict: "eligible" | "ineligible" | "undetermined";
+                            reason?: unknown;
+                            /** @description 缺少的事实，按作用排序 / missing facts, ranked */
+                            missing?: unknown[];
+                            /** @description 金额、公式与输入 / amount, formula and inputs */
+                            amount?: unknown;
+                            /** @description 逐条件说明 / condition by condition */
+                            explanation?: unknown;
+                            /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
+                            counterfactuals?: unknown[];
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -10115,6 +10254,8 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         kind: "full";
+                        /** @description 从数据库重新加载人口快照 / reload the population snapshot from the database */
+                        reload?: boolean;
                     } | {
                         /** @enum {string} */
                         kind: "item";
