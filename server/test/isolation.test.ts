@@ -61,7 +61,10 @@ describe.each(DATABASES)('object-level isolation on %s', (kind) => {
         const p = pair.get(role)!;
         const res = await call(route, p.entity!, p.stranger);
         if (res.statusCode !== 403 && res.statusCode !== 404) leaks.push(`${route.method} ${route.url} as another ${role}: ${res.statusCode} ${res.body.slice(0, 100)}`);
-        if (route.method === 'GET') {
+        // The owner reads every GET route addressed by the entity alone; a route that also names
+        // another object (…/matches/:item) gets a sample value that need not exist, so 404 there
+        // says nothing about isolation.
+        if (route.method === 'GET' && !/:(?!id\b)\w+/.test(route.url)) {
           const own = await call(route, p.entity!, p.owner);
           if (own.statusCode === 403 || own.statusCode === 404) leaks.push(`${route.method} ${route.url} as its own ${role}: ${own.statusCode} (the owner should read it)`);
         }
