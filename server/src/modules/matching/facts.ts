@@ -5,14 +5,8 @@
 // becomes unknown and is counted — never logged, it may be personal.
 import { normalizeFacts, normalizeValue, type Dictionary, type Entity, type EntityKind, type FieldDef, type Value } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
-
-export function isSealed(v: unknown): v is { enc: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { enc?: unknown }).enc === 'string';
-}
-
-export function unsealValue(crypto: Ctx['crypto'], stored: unknown): unknown {
-  return isSealed(stored) ? JSON.parse(crypto.decrypt(stored.enc)) : stored;
-}
+// The sealed form of personal values is the profiles module's; read it the same way.
+import { isSealed, unseal } from '../profiles/sensitive.ts';
 
 /** One entity's stored facts as the engine reads them. */
 export function entityFromStored(ctx: Pick<Ctx, 'dict' | 'crypto'>, id: string, kind: EntityKind, stored: Record<string, unknown>): Entity {
@@ -20,7 +14,7 @@ export function entityFromStored(ctx: Pick<Ctx, 'dict' | 'crypto'>, id: string, 
   for (const [k, v] of Object.entries(stored)) {
     if (v === null || v === undefined) continue;
     try {
-      json[k] = unsealValue(ctx.crypto, v);
+      json[k] = unseal(ctx.crypto, v);
     } catch {
       // An undecryptable value is unknown to the rules, as a missing one is.
     }
