@@ -18,6 +18,13 @@ const ids = (q: string, opts: Parameters<typeof search>[2] = {}) => search(index
 const item = (id: string) => demo.items.find((i) => i.id === id)!;
 
 describe('search: words, synonyms, typos, pinyin', () => {
+  it('ranks the same whatever order the catalogue is read in (ties: shorter title, then id)', () => {
+    const reversed = [...demo.documents].reverse().map((d) => ({ ...d, items: [...d.items].reverse() }));
+    const other = buildSearchIndex(reversed, dict);
+    for (const q of ['zjtx', '小巨人', '补贴', '高龄', 'gljt', '以旧换新'])
+      expect(search(other, q, { kind: 'all', limit: 50 }).hits.map((h) => h.item_id ?? h.document_id), q).toEqual(search(index, q, { kind: 'all', limit: 50 }).hits.map((h) => h.item_id ?? h.document_id));
+  });
+
   it('finds 失业保险稳岗返还 first for 稳岗返还, highlighted in title and snippet', () => {
     const r = search(index, '稳岗返还', { kind: 'item' });
     expect(r.hits[0].item_id).toBe('lc-rsj-wgfh');

@@ -107,8 +107,12 @@ function rank(index: SearchIndex, q: AnalyzedQuery, opts: SearchOptions): { entr
     if (scores && (s <= 0 || s < floor)) return;
     if (pass(e, i)) out.push({ entry: i, score: s });
   });
-  // Ties keep catalogue order (documents as given, each document's items in order).
-  out.sort((a, b) => b.score - a.score || a.entry - b.entry);
+  // Ties go to the shorter title (the query covers more of it), then to the smaller id: never
+  // to the order the catalogue was read in, so that an index built from the database ranks
+  // as one built from the files, and every server process ranks alike.
+  const tie = (a: SearchEntry, b: SearchEntry) => a.title.length - b.title.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+  // An empty query lists in catalogue order.
+  if (scores) out.sort((a, b) => b.score - a.score || tie(index.entries[a.entry], index.entries[b.entry]));
   return out;
 }
 
