@@ -23,8 +23,42 @@ export interface Config {
   secureCookies: boolean;
   sessionHours: number;
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string };
+  /** Push transports (issue 6); absent in tests that do not push. A channel without settings
+   *  is absent and the portal inbox alone is used. */
+  channels?: ChannelSettings;
   /** Values the browser may see. */
   public: { title: string };
+}
+
+/** Settings of the push transports, read from KX_SMTP_URL, KX_SMPP_URL, KX_SMS_HTTP_*,
+ *  KX_VAPID_SUBJECT, KX_WEBHOOK_SECRET and KX_CHANNEL_RATES. Secrets stay here, never in logs. */
+export interface ChannelSettings {
+  smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string; maxConnections: number };
+  smpp?: { host: string; port: number; systemId: string; password: string; sourceAddr: string; tls: boolean };
+  smsHttp?: SmsHttpSettings;
+  /** Web push is on when a VAPID subject (mailto: or https:) is set; keys live in dataDir/vapid.json. */
+  webpush?: { subject: string };
+  /** Webhooks need no settings (each subscriber gives its URL); the signing secret is
+   *  KX_WEBHOOK_SECRET or one generated into dataDir/webhook-secret.hex. */
+  webhook: { secret?: string; timeoutMs: number };
+  /** Messages per second each channel may hand to its transport (the dispatcher's limiter). */
+  rates: Record<ChannelRateName, number>;
+}
+
+export type ChannelRateName = 'inbox' | 'webpush' | 'email' | 'sms' | 'webhook';
+
+export interface SmsHttpSettings {
+  url: string;
+  token?: string;
+  /** How the token is sent: `Authorization: Bearer <token>` or as the named header. */
+  authHeader: string;
+  format: 'json' | 'form';
+  /** Field names the gateway expects for the phone number, the text and our delivery id. */
+  fields: { to: string; text: string; id: string };
+  /** Success = 2xx and the value at this dotted JSON path equals `equals` (when a path is given). */
+  success: { path?: string; equals?: string };
+  /** Dotted JSON path of the gateway's own message id in its answer. */
+  providerIdPath?: string;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +104,116 @@ function dataKey(env: Env, dataDir: string): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
 }
 
+function url(env: Env, name: string, protocols: readonly string[]): URL | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`配置 ${name}=${JSON.stringify(redactUrl(raw))} 无效：不是网址 / ${name} is not a URL`);
+  }
+  if (!protocols.includes(u.protocol.slice(0, -1)))
+    throw new ConfigError(`配置 ${name}=${JSON.stringify(redactUrl(raw))} 无效：应以 ${protocols.map((p) => `${p}://`).join(' 或 ')} 开头 / ${name} must start with ${protocols.map((p) => `${p}://`).join(' or ')}`);
+  if (!u.hostname) throw new ConfigError(`配置 ${name}=${JSON.stringify(redactUrl(raw))} 无效：缺少主机名 / ${name} has no host`);
+  return u;
+}
+
+/** Error messages name the value but never the password inside it. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+
+function port(u: URL, name: string, dflt: number): number {
+  if (u.port === '') return dflt;
+  const n = Number(u.port);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`配置 ${name} 的端口无效 / ${name} has a bad port`);
+  return n;
+}
+
+const RATE_CHANNELS = ['inbox', 'webpush', 'email', 'sms', 'webhook'] as const;
+const DEFAULT_RATES: Record<ChannelRateName, number> = { inbox: 1000, webpush: 100, email: 50, sms: 20, webhook: 50 };
+
+/** KX_CHANNEL_RATES=email=50,sms=20 — messages per second; unnamed channels keep their default. */
+function rates(env: Env): Record<ChannelRateName, number> {
+  const out = { ...DEFAULT_RATES };
+  const raw = env.KX_CHANNEL_RATES;
+  if (!raw) return out;
+  for (const part of raw.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    const name = m?.[1] as ChannelRateName | undefined;
+    if (!m || !name || !RATE_CHANNELS.includes(name) || Number(m[2]) <= 0 || Number(m[2]) > 100_000)
+      throw new ConfigError(`配置 KX_CHANNEL_RATES=${JSON.stringify(raw)} 无效：应为 渠道=每秒条数,…（渠道 ${RATE_CHANNELS.join(' | ')}，0 到 100000）/ KX_CHANNEL_RATES must be channel=perSecond,… with channel one of ${RATE_CHANNELS.join(', ')}`);
+    out[name] = Number(m[2]);
+  }
+  return out;
+}
+
+/** `to=mobile,text=content,id=requestId` — the HTTP SMS gateway's field names. */
+function smsFields(env: Env): SmsHttpSettings['fields'] {
+  const fields = { to: 'to', text: 'text', id: 'id' };
+  const raw = env.KX_SMS_HTTP_FIELDS;
+  if (!raw) return fields;
+  for (const part of raw.split(',')) {
+    const m = /^\s*(to|text|id)\s*=\s*([\w.-]+)\s*$/.exec(part);
+    if (!m) throw new ConfigError(`配置 KX_SMS_HTTP_FIELDS=${JSON.stringify(raw)} 无效：应为 to=…,text=…,id=… / KX_SMS_HTTP_FIELDS must be to=…,text=…,id=…`);
+    fields[m[1] as keyof typeof fields] = m[2];
+  }
+  return fields;
+}
+
+function channelSettings(env: Env): ChannelSettings {
+  const smtp = url(env, 'KX_SMTP_URL', ['smtp', 'smtps']);
+  const smpp = url(env, 'KX_SMPP_URL', ['smpp', 'ssmpp']);
+  const smsHttp = url(env, 'KX_SMS_HTTP_URL', ['http', 'https']);
+  const subject = env.KX_VAPID_SUBJECT;
+  if (subject && !/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(subject))
+    throw new ConfigError(`配置 KX_VAPID_SUBJECT=${JSON.stringify(subject)} 无效：应为 mailto:地址 或 https:// 网址 / KX_VAPID_SUBJECT must be mailto:… or https://…`);
+  const success = env.KX_SMS_HTTP_SUCCESS;
+  const successMatch = success ? /^([\w.-]+)=(.*)$/.exec(success) : null;
+  if (success && !successMatch)
+    throw new ConfigError(`配置 KX_SMS_HTTP_SUCCESS=${JSON.stringify(success)} 无效：应为 JSON路径=值，例如 code=0 / KX_SMS_HTTP_SUCCESS must be path=value, e.g. code=0`);
+  const mailFrom = env.KX_MAIL_FROM || '政策快享 <noreply@kuaixiang.local>';
+  if (!/@/.test(mailFrom)) throw new ConfigError(`配置 KX_MAIL_FROM=${JSON.stringify(mailFrom)} 无效：应含电子邮件地址 / KX_MAIL_FROM must contain an address`);
+  if (env.KX_WEBHOOK_SECRET !== undefined && env.KX_WEBHOOK_SECRET !== '' && env.KX_WEBHOOK_SECRET.length < 16)
+    throw new ConfigError('配置 KX_WEBHOOK_SECRET 无效：至少 16 个字符 / KX_WEBHOOK_SECRET must have at least 16 characters');
+  if (smpp && !smpp.username) throw new ConfigError('配置 KX_SMPP_URL 无效：缺少 system_id（smpp://system_id:password@host:port）/ KX_SMPP_URL needs system_id:password@');
+  return {
+    ...(smtp
+      ? {
+          smtp: {
+            host: smtp.hostname, port: port(smtp, 'KX_SMTP_URL', smtp.protocol === 'smtps:' ? 465 : 587), secure: smtp.protocol === 'smtps:',
+            ...(smtp.username ? { user: decodeURIComponent(smtp.username), pass: decodeURIComponent(smtp.password) } : {}),
+            from: mailFrom, maxConnections: int(env, 'KX_SMTP_CONNECTIONS', 5, 1, 100),
+          },
+        }
+      : {}),
+    ...(smpp
+      ? {
+          smpp: {
+            host: smpp.hostname, port: port(smpp, 'KX_SMPP_URL', 2775), systemId: decodeURIComponent(smpp.username),
+            password: decodeURIComponent(smpp.password), sourceAddr: env.KX_SMS_SENDER || '10690000', tls: smpp.protocol === 'ssmpp:',
+          },
+        }
+      : {}),
+    ...(smsHttp
+      ? {
+          smsHttp: {
+            url: smsHttp.toString(), ...(env.KX_SMS_HTTP_TOKEN ? { token: env.KX_SMS_HTTP_TOKEN } : {}),
+            authHeader: env.KX_SMS_HTTP_AUTH_HEADER || 'Authorization',
+            format: oneOf(env, 'KX_SMS_HTTP_FORMAT', ['json', 'form'] as const, 'json'),
+            fields: smsFields(env),
+            success: successMatch ? { path: successMatch[1], equals: successMatch[2] } : {},
+            ...(env.KX_SMS_HTTP_ID_PATH ? { providerIdPath: env.KX_SMS_HTTP_ID_PATH } : {}),
+          },
+        }
+      : {}),
+    ...(subject ? { webpush: { subject } } : {}),
+    webhook: { ...(env.KX_WEBHOOK_SECRET ? { secret: env.KX_WEBHOOK_SECRET } : {}), timeoutMs: int(env, 'KX_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000) },
+    rates: rates(env),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.KX_DATA_DIR || './data/local');
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -99,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
           },
         }
       : {}),
+    channels: channelSettings(env),
     public: { title: '政策快享 Kuaixiang' },
   };
 }

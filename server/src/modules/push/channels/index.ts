@@ -1,0 +1,29 @@
+// The channel registry: one adapter per transport the configuration names. A channel without
+// settings is simply absent (the dispatcher then keeps the portal inbox alone); the inbox
+// itself is the dispatcher's own table and has no adapter here.
+import type { Config } from '../../../config.ts';
+import type { ChannelAdapter, ChannelName } from '../channel.ts';
+import { silentLog, type ChannelLog } from './common.ts';
+import { createEmailChannel } from './email.ts';
+
+export interface ChannelOptions {
+  /** Where adapters report trouble (never with addresses or numbers). */
+  log?: ChannelLog;
+}
+
+export type Channels = Map<ChannelName, ChannelAdapter>;
+
+export function createChannels(config: Config, opts: ChannelOptions = {}): Channels {
+  const settings = config.channels;
+  const log = opts.log ?? silentLog;
+  const channels: Channels = new Map();
+  if (!settings) return channels;
+  if (settings.smtp) channels.set('email', createEmailChannel(settings.smtp, log));
+  return channels;
+}
+
+/** Closes every adapter (SMTP pool, SMPP session …); one failing close does not stop the others. */
+export async function closeChannels(channels: Channels): Promise<void> {
+  await Promise.allSettled([...channels.values()].map((c) => c.close()));
+  channels.clear();
+}
