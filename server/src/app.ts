@@ -19,6 +19,7 @@ import { profilesRoutes } from './modules/profiles/routes.ts';
 import { applicationsRoutes } from './modules/applications/routes.ts';
 import { grantsRoutes } from './modules/grants/routes.ts';
 import { matchingRoutes } from './modules/matching/routes.ts';
+import { webRoutes } from './http/web.ts';
 
 export interface RouteInfo {
   method: string;
@@ -37,6 +38,8 @@ export interface BuildOptions {
   /** Where log lines go (default stdout); tests pass a capture. */
   logStream?: LogSink;
   extraModules?: RouteModule[];
+  /** Serve the built portal and console (web/dist) — `npm start` does. */
+  web?: boolean;
 }
 
 export async function buildApp(ctx: Ctx, opts: BuildOptions = {}): Promise<App> {
@@ -73,6 +76,7 @@ export async function buildApp(ctx: Ctx, opts: BuildOptions = {}): Promise<App> 
     return { status: 'ok', database: ctx.db.kind };
   });
   for (const m of [...MODULES, ...(opts.extraModules ?? [])]) await m(app, ctx);
+  if (opts.web) await webRoutes(app);
   await app.ready();
   return app;
 }

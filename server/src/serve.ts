@@ -8,6 +8,7 @@ import { openDatabase } from './db/open.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/accounts.ts';
 import { isSeeded, seedDemo } from './seed/demo.ts';
 import { createWorker, type RunningWorker } from './worker.ts';
+import { buildWeb, webBuildStale } from './http/web.ts';
 
 export interface Running {
   app: App;
@@ -16,7 +17,7 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config = loadConfig(), opts: { worker?: boolean; log?: (s: string) => void } = {}): Promise<Running> {
+export async function startServer(config: Config = loadConfig(), opts: { worker?: boolean; web?: boolean; log?: (s: string) => void } = {}): Promise<Running> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const db = await openDatabase(config);
   const ctx = createCtx(config, db);
@@ -24,7 +25,8 @@ export async function startServer(config: Config = loadConfig(), opts: { worker?
     log('首次启动：写入示例数据 / first start: seeding the demo …');
     await seedDemo(ctx, log);
   }
-  const app = await buildApp(ctx);
+  if (opts.web !== false && webBuildStale()) await buildWeb(log);
+  const app = await buildApp(ctx, { web: opts.web !== false });
   let worker: RunningWorker | undefined;
   if (opts.worker !== false) {
     worker = await createWorker(ctx, { warm: true, log: (m) => app.log.info(m) });
@@ -35,6 +37,7 @@ export async function startServer(config: Config = loadConfig(), opts: { worker?
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host}:${port}`;
   log(`\n政策快享 Kuaixiang 已启动 / is running: ${url}`);
+  log(`  门户 / portal: ${url}/   工作台 / console: ${url}/console`);
   log(`  API 文档 / API docs: ${url}/api/v1/docs   健康检查 / health: ${url}/api/v1/health`);
   log(`  数据库 / database: ${config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`}`);
   if (config.seedDemo) {
