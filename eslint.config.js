@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'coverage/**', 'data/out/**', 'artefacts/**', '**/*.d.ts'] },
+  { ignores: ['**/node_modules/**', 'coverage/**', 'data/out/**', 'artefacts/**', 'web/dist/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,4 +13,7 @@ export default tseslint.config(
       'no-bitwise': 'off',
     },
   },
+  // The browser code: TypeScript (web/tsconfig.json, DOM lib) already knows its globals.
+  { files: ['web/**/*.{ts,tsx}'], rules: { 'no-undef': 'off' } },
+  { files: ['web/public/**/*.js'], languageOptions: { globals: { self: 'readonly', clients: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly' } } },
 );

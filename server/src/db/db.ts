@@ -14,6 +14,8 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction; rolls back on any error. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel (NOTIFY after commit); returns the function that stops listening. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,19 @@ export async function connectPostgres(url: string, max = 10): Promise<Db> {
         c.release();
       }
     },
+    async listen(channel, fn) {
+      // A connection of its own, outside the pool: LISTEN lasts as long as the session.
+      const client = new pgmod.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (n) => {
+        if (n.channel === channel) fn(n.payload ?? '');
+      });
+      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
     close: () => pool.end(),
   };
 }
@@ -81,6 +96,12 @@ export async function openPglite(dir: string | undefined): Promise<Db> {
     query: base.query,
     exec: base.exec,
     tx: (fn) => db.transaction((t) => fn(q(t))),
+    async listen(channel, fn) {
+      const stop = await db.listen(channel, fn);
+      return async () => {
+        if (!db.closed) await stop();
+      };
+    },
     close: () => db.close(),
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../../../config.ts';
 import type { ChannelAdapter, ChannelName } from '../channel.ts';
 import { silentLog, type ChannelLog } from './common.ts';
 import { createEmailChannel } from './email.ts';
+import { createWebhookChannel, webhookSecret } from './webhook.ts';
 
 export interface ChannelOptions {
   /** Where adapters report trouble (never with addresses or numbers). */
@@ -19,6 +20,8 @@ export function createChannels(config: Config, opts: ChannelOptions = {}): Chann
   const channels: Channels = new Map();
   if (!settings) return channels;
   if (settings.smtp) channels.set('email', createEmailChannel(settings.smtp, log));
+  // Webhooks need nothing but a signing secret: each source system gives its own URL.
+  channels.set('webhook', createWebhookChannel({ secret: webhookSecret(config), timeoutMs: settings.webhook.timeoutMs }, log));
   return channels;
 }
 
