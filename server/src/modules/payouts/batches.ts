@@ -1,7 +1,8 @@
 // Payout batches: a department's payable cases gathered into one batch, in one transaction.
-// Each line is keyed by its cause (case, attempt) and a case may have one live line only
-// (payout_lines_one_live), so two officers making batches at once cannot pay a case twice:
-// the later insert waits for the earlier transaction and then does nothing.
+// The cases are locked as they are read (FOR UPDATE SKIP LOCKED, cases.ts): two officers
+// making batches at once split the cases between them, and a case a grant run is changing is
+// left for the next batch. Each line is keyed by its cause (case, attempt) and a case may have
+// one live line only (payout_lines_one_live) — the last guard should anything else insert lines.
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { DomainError, notFound } from '../../errors.ts';

@@ -20,30 +20,30 @@ export interface PayableCase {
 }
 
 // A case is payable when its decision stands (granted / approved) or its last payment failed,
-// and no line of it is alive (pending, exported or paid): payout_lines_one_live guards the
-// same rule at insert time, when two batch makers race.
+// and no line of it is alive (pending, exported or paid). The case rows are locked FOR UPDATE
+// SKIP LOCKED: a case another transaction holds — a second batch maker, a grant run
+// superseding it, a reviewer changing it — is left for the next batch rather than read as it
+// was before that transaction; a row that changed after this statement's snapshot is
+// re-checked against the status condition under its lock (READ COMMITTED), so a case batched
+// or superseded meanwhile drops out. payout_lines_one_live still guards the insert.
 const PAYABLE = (table: 'grants' | 'applications', type: CaseType, decided: string, declared: string) => `
   SELECT '${type}' AS case_type, c.id::text AS case_id, c.entity_id::text AS entity_id, c.item_id, c.item_version,
          round(c.amount, 2)::text AS amount, ${declared} AS declared_account,
          COALESCE((SELECT max(l.attempt) FROM payout_lines l WHERE l.case_type = '${type}' AND l.case_id = c.id), 0) + 1 AS attempt
     FROM ${table} c
    WHERE c.department = $1 AND c.status IN ('${decided}', 'payment_failed')
-     AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.case_type = '${type}' AND l.case_id = c.id AND l.status <> 'failed')`;
+     AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.case_type = '${type}' AND l.case_id = c.id AND l.status <> 'failed')
+   ORDER BY c.id
+   FOR UPDATE OF c SKIP LOCKED`;
 
-/** Every payable case of a department, in a fixed order (so concurrent batch makers lock in the same order). */
+/**
+ * Every payable case of a department that no other transaction holds, locked until the
+ * caller's transaction ends; grants first, then applications, each by id.
+ */
 export async function payableCases(q: Queryable, department: string): Promise<PayableCase[]> {
-  const r = await q.query<PayableCase>(
-    `${PAYABLE('grants', 'grant', 'granted', 'NULL::jsonb')} UNION ALL ${PAYABLE('applications', 'application', 'approved', "c.form -> 'fields' -> 'bank_account'")}`,
-    [department],
-  );
-  // Grants, then applications, each by id — numerically: the text ids would put 10 before 9.
-  return r.rows
-    .map((c) => ({ ...c, attempt: Number(c.attempt), item_version: Number(c.item_version) }))
-    .sort((a, b) => (a.case_type === b.case_type ? cmpId(a.case_id, b.case_id) : a.case_type === 'grant' ? -1 : 1));
-}
-
-export function cmpId(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  const grants = await q.query<PayableCase>(PAYABLE('grants', 'grant', 'granted', 'NULL::jsonb'), [department]);
+  const apps = await q.query<PayableCase>(PAYABLE('applications', 'application', 'approved', "c.form -> 'fields' -> 'bank_account'"), [department]);
+  return [...grants.rows, ...apps.rows].map((c) => ({ ...c, attempt: Number(c.attempt), item_version: Number(c.item_version) }));
 }
 
 export interface Payee {
