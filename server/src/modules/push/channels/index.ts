@@ -5,11 +5,16 @@ import type { Config } from '../../../config.ts';
 import type { ChannelAdapter, ChannelName } from '../channel.ts';
 import { silentLog, type ChannelLog } from './common.ts';
 import { createEmailChannel } from './email.ts';
+import { createSmsChannel, type ReceiptListener } from './sms.ts';
+import { SmppGateway } from './sms-smpp.ts';
 import { createWebhookChannel, webhookSecret } from './webhook.ts';
 
 export interface ChannelOptions {
   /** Where adapters report trouble (never with addresses or numbers). */
   log?: ChannelLog;
+  /** Delivery receipts from the SMS network. A process that passes this binds the SMPP session
+   *  at once (not at its first message), so that receipts held by the SMSC reach it. */
+  onSmsReceipt?: ReceiptListener;
 }
 
 export type Channels = Map<ChannelName, ChannelAdapter>;
@@ -20,6 +25,11 @@ export function createChannels(config: Config, opts: ChannelOptions = {}): Chann
   const channels: Channels = new Map();
   if (!settings) return channels;
   if (settings.smtp) channels.set('email', createEmailChannel(settings.smtp, log));
+  if (settings.smpp) {
+    const gateway = new SmppGateway(settings.smpp, { log, ...(opts.onSmsReceipt ? { onReceipt: opts.onSmsReceipt } : {}) });
+    if (opts.onSmsReceipt) gateway.connect().catch(() => {}); // it keeps retrying in the background
+    channels.set('sms', createSmsChannel(gateway));
+  }
   // Webhooks need nothing but a signing secret: each source system gives its own URL.
   channels.set('webhook', createWebhookChannel({ secret: webhookSecret(config), timeoutMs: settings.webhook.timeoutMs }, log));
   return channels;
