@@ -480,6 +480,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 锁定或解锁用户（锁定即注销其会话）/ lock or unlock a user (locking ends their sessions) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true 锁定，false 解锁 / true locks, false unlocks */
+                        locked: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            username: string;
+                            display_name: string;
+                            role: "enterprise" | "resident" | "clerk" | "approver" | "payout" | "admin" | "leader";
+                            department: string | null;
+                            entity_id: string | null;
+                            email: string | null;
+                            disabled: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1006,6 +1132,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 校验审计日志的哈希链 / verify the audit log's hash chain */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 整条哈希链校验通过 / the whole hash chain verifies */
+                            ok: boolean;
+                            /** @description 已校验的记录数 / rows checked */
+                            rows: number;
+                            /** @description 第一条校验失败的记录 / the first row that does not verify */
+                            broken?: {
+                                id: string;
+                                reason: string;
+                            };
+                            checked_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1194,6 +1403,91 @@ export interface paths {
                             /** @description 出错的字段 / the field at fault */
                             field?: string;
                             details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dictionary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 字段字典：字段、代码表、数据来源、区划 / the field dictionary: fields, code tables, sources, regions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 规则可读取的字段（含内置的 entity_kind）/ fields a rule may read (with the built-in entity_kind) */
+                            fields: {
+                                key: string;
+                                type: "int" | "dec" | "bool" | "date" | "enum" | "set" | "region" | "text";
+                                enum?: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                unit?: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                kinds: ("enterprise" | "person")[];
+                                percent?: boolean;
+                                mutable?: boolean;
+                                description?: string;
+                                sensitive?: boolean;
+                            }[];
+                            enums: {
+                                name: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                values: {
+                                    code: string;
+                                    zh: string;
+                                    en: string;
+                                }[];
+                            }[];
+                            sources: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            regions: {
+                                code: string;
+                                name: string;
+                                level: string;
+                                parent?: string;
+                                historical?: boolean;
+                                /** @description 功能区的成员区划 / member codes of a functional zone */
+                                members?: string[];
+                            }[];
                         };
                     };
                 };
@@ -1798,7 +2092,10 @@ export interface paths {
                                     /** @description 资格条件的白话说明 / the conditions in plain Chinese */
                                     eligibility_zh: string[];
                                     amount_text: string | null;
+                                    /** @description the conditions in plain English, one line each (nested groups indented) */
+                                    eligibility_en: string[];
                                     amount_zh: string | null;
+                                    amount_en: string | null;
                                     region_names: string[];
                                     /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                     params_on: string | null;
@@ -1922,7 +2219,10 @@ export interface paths {
                                     /** @description 资格条件的白话说明 / the conditions in plain Chinese */
                                     eligibility_zh: string[];
                                     amount_text: string | null;
+                                    /** @description the conditions in plain English, one line each (nested groups indented) */
+                                    eligibility_en: string[];
                                     amount_zh: string | null;
+                                    amount_en: string | null;
                                     region_names: string[];
                                     /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                     params_on: string | null;
@@ -2180,7 +2480,10 @@ export interface paths {
                                 /** @description 资格条件的白话说明 / the conditions in plain Chinese */
                                 eligibility_zh: string[];
                                 amount_text: string | null;
+                                /** @description the conditions in plain English, one line each (nested groups indented) */
+                                eligibility_en: string[];
                                 amount_zh: string | null;
+                                amount_en: string | null;
                                 region_names: string[];
                                 /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                 params_on: string | null;
@@ -4885,6 +5188,105 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 数据源接入状态：最近一次导入、行数、错误 / connector status: last import, rows, errors */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description 导入次数 / imports so far */
+                            imports: number;
+                            last: {
+                                id: string;
+                                format: string;
+                                filename: string | null;
+                                status: "running" | "applied" | "rejected" | "failed";
+                                rows_total: number;
+                                rows_ok: number;
+                                rows_failed: number;
+                                created_at: string;
+                                finished_at: string | null;
+                                /** @description 最近一次导入的前几条错误（不含取值）/ the first errors of the last import (without values) */
+                                errors: {
+                                    row: number;
+                                    field: string;
+                                    message: string;
+                                }[];
+                            } | null;
+                            /** @description 最近一次成功导入的时间 / when data last arrived */
+                            last_applied_at: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10332,6 +10734,918 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 智能查询：全文检索政策文件与事项（分词、同义词、拼音、筛选、高亮、分面）/ full-text search over documents and items
+         * @description 高亮：title_html/snippet_html 已做 HTML 转义、只含 <mark> 标签；title_marks/snippet_marks 为对应纯文本的区间。 / Highlights: *_html are HTML-escaped with <mark> as the only tag; *_marks are ranges of the plain text.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 查询词：中文、拼音或首字母 / words, pinyin or initials */
+                    q: string;
+                    /** @description 事项、政策文件或全部（默认）/ items, documents or both (default) */
+                    kind?: "all" | "item" | "document";
+                    /** @description 责任部门代码 / responsible department code */
+                    department?: string;
+                    /** @description 地区代码：范围包含该地或位于该地之内的事项 / region: items whose scope contains it or lies within it */
+                    region?: string;
+                    audience?: "enterprise" | "person";
+                    /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                    mode?: "auto" | "online" | "offline";
+                    /** @description 行业：门类字母、两位大类、四位小类或重点产业链代码 / section letter, division, class or key chain */
+                    industry?: string;
+                    /** @description 事项最高可得金额不低于 / the most an item pays is at least */
+                    amount_min?: number;
+                    /** @description 事项最高可得金额不超过（无上限的事项不计入）/ at most (items without a cap excluded) */
+                    amount_max?: number;
+                    /** @description 今天在有效期和申报期内 / in force and open for applications today */
+                    open_now?: boolean;
+                    page?: number;
+                    size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            q: string;
+                            /** @description "正在受理"等按此日判断 / the day open_now is judged on */
+                            date: string;
+                            total: number;
+                            page: number;
+                            size: number;
+                            hits: {
+                                kind: "item" | "document";
+                                item_id?: string;
+                                document_id: string;
+                                score: number;
+                                /** @description 纯文本 / plain text */
+                                title: string;
+                                /** @description 高亮区间（对应纯文本）/ highlighted ranges of the plain text */
+                                title_marks: [
+                                    number,
+                                    number
+                                ][];
+                                /** @description 已做 HTML 转义，仅含 <mark> 标签 / HTML-escaped; its only tags are <mark>…</mark> */
+                                title_html: string;
+                                /** @description 最相关的一句，纯文本 / the best sentence, plain text */
+                                snippet: string;
+                                /** @description 高亮区间（对应纯文本）/ highlighted ranges of the plain text */
+                                snippet_marks: [
+                                    number,
+                                    number
+                                ][];
+                                /** @description 已做 HTML 转义，仅含 <mark> 标签 / HTML-escaped; its only tags are <mark>…</mark> */
+                                snippet_html: string;
+                                departments: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                audience?: "enterprise" | "person";
+                                /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                                mode?: "auto" | "online" | "offline";
+                                region_scope?: string[];
+                                /** @description 最高可得金额；null 表示随事实增长、无上限 / the most it pays; null: grows without a cap */
+                                amount_max?: number | null;
+                                amount_unit?: string;
+                            }[];
+                            /** @description 实际检索的词及其同义词 / words searched for, with synonyms */
+                            terms: {
+                                word: string;
+                                also: string[];
+                            }[];
+                            /** @description 对全部命中结果（含筛选）的计数：事项按自身，文件不计入部门等分面 / counts over every hit under the filters; department, audience and mode count items */
+                            facets: {
+                                kind: {
+                                    item: number;
+                                    document: number;
+                                };
+                                department: {
+                                    value: string;
+                                    label: string;
+                                    label_en: string;
+                                    count: number;
+                                }[];
+                                audience: {
+                                    value: string;
+                                    label: string;
+                                    label_en: string;
+                                    count: number;
+                                }[];
+                                mode: {
+                                    value: string;
+                                    label: string;
+                                    label_en: string;
+                                    count: number;
+                                }[];
+                                /** @description 其中今天正在受理的事项数 / items among the hits open today */
+                                open_now: number;
+                            };
+                            catalogue: {
+                                items: number;
+                                documents: number;
+                                version: string;
+                            };
+                            took_ms: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 输入提示：中文前缀、拼音、首字母 / suggestions as you type: Chinese prefix, pinyin, initials */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 已输入的文字、拼音或首字母 / what has been typed */
+                    q: string;
+                    size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            q: string;
+                            suggestions: {
+                                text: string;
+                                /** @description title：可直接打开；word：可检索的词 / a title to open, or a word to search */
+                                kind: "title" | "word";
+                                item_id?: string;
+                                document_id?: string;
+                            }[];
+                            took_ms: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 把问题读成可修改的标签（地区、行业、规模、年龄……）/ a question read into chips the user can correct
+         * @description 不使用任何外部模型；身份证号、手机号打码且不被使用。 / Deterministic, offline; ID and mobile numbers are masked and not used.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 用自己的话提问 / a question in plain words */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 问题原文，身份证号与手机号已打码 / the question, ID and mobile numbers masked */
+                            text: string;
+                            /** @description 年龄按此日换算为出生日期 / ages become birth dates as of this day */
+                            date: string;
+                            audience?: "enterprise" | "person";
+                            /** @description 所问的人：father、mother、child、spouse / whom the question is about */
+                            relation?: string;
+                            chips: {
+                                /** @description 字段字典中的字段，或 audience（主体类型）、age（年龄）/ a dictionary field, or audience, age */
+                                field: string;
+                                /** @description 字段名 / field name */
+                                label_zh: string;
+                                label_en: string;
+                                /** @description 枚举字段为列表时表示“其中之一”，集合字段为列表时表示“至少这些” / a list: one of these (enum), at least these (set) */
+                                value: unknown;
+                                value_label: string;
+                                value_label_en: string;
+                                /** @description 完整标签 / the whole chip, e.g. 年龄：85岁 */
+                                text: string;
+                                /** @description [起, 止) 字符位置 / [from, to) character offsets */
+                                span: [
+                                    number,
+                                    number
+                                ];
+                                /** @description 问题中对应的文字；推断出的为空 / the words it was read from; empty when inferred */
+                                source_text: string;
+                            }[];
+                            /** @description 留作检索的词 / words left to search for */
+                            keywords: string[];
+                            /** @description 既未识别为事实、政策库中也找不到的词 / words read as no fact and found nowhere in the catalogue */
+                            not_understood: string[];
+                            /** @description 如：身份证号已隐去、未使用 / e.g. an ID number was masked and not used */
+                            notices: string[];
+                            took_ms: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/question/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用（修改后的）标签匹配现行政策：符合 / 待定（附需补充的事实）/ the chips matched against the catalogue in force
+         * @description 不符合的事项只计数。企业或居民用户可选 use_profile，以本主体档案为底。 / Ineligible items are counted only. An enterprise or resident user may set use_profile to merge the chips over the own profile.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description （可能已被用户修改的）标签：field 与 value，其余属性忽略 / the chips, possibly corrected: field and value (other properties ignored) */
+                        facts: ({
+                            field: string;
+                            value: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description 来自 /search/question，用于相关度排序 / from /search/question, for relevance */
+                        keywords?: string[];
+                        /** @description 企业或居民用户：以本主体档案为底、标签覆盖其上（默认否）/ an enterprise or resident user: the chips over the own profile (default false) */
+                        use_profile?: boolean;
+                        /**
+                         * @description 每组最多条数 / items per group
+                         * @default 20
+                         */
+                        size?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            audience?: "enterprise" | "person";
+                            /** @description 是否以登录主体的档案为底 / whether the caller's own profile was merged under the chips */
+                            profile: {
+                                used: boolean;
+                                entity_id?: string;
+                                /** @description 取自档案（未被标签覆盖）的事实数 / facts taken from the profile, not overridden by a chip */
+                                fields: number;
+                                note: string;
+                            };
+                            /** @description 不适用于该主体类型而未使用的标签 / chips of the other kind of entity, not used */
+                            ignored: {
+                                field: string;
+                                reason: string;
+                            }[];
+                            counts: {
+                                eligible: number;
+                                undetermined: number;
+                                ineligible: number;
+                                other_audience: number;
+                            };
+                            eligible: {
+                                item_id: string;
+                                version: number;
+                                title: string;
+                                title_en?: string;
+                                document_id: string;
+                                department: {
+                                    code: string;
+                                    name: string;
+                                };
+                                /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                                mode: "auto" | "online" | "offline";
+                                verdict: "eligible" | "undetermined";
+                                /** @description 标签已满足的条件数 / conditions the chips satisfy */
+                                satisfied: number;
+                                conditions: number;
+                                relevance: number;
+                                score: number;
+                                /** @description 待定事项：补充这些事实即可判定，最关键的在前 / undetermined: the facts that would decide it, most decisive first */
+                                missing: {
+                                    field: string;
+                                    label_zh: string;
+                                    label_en: string;
+                                }[];
+                                add_zh?: string;
+                                add_en?: string;
+                                /** @description 按标签算出的金额 / the amount on the chips */
+                                amount?: string | null;
+                                amount_unit?: string;
+                            }[];
+                            undetermined: {
+                                item_id: string;
+                                version: number;
+                                title: string;
+                                title_en?: string;
+                                document_id: string;
+                                department: {
+                                    code: string;
+                                    name: string;
+                                };
+                                /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                                mode: "auto" | "online" | "offline";
+                                verdict: "eligible" | "undetermined";
+                                /** @description 标签已满足的条件数 / conditions the chips satisfy */
+                                satisfied: number;
+                                conditions: number;
+                                relevance: number;
+                                score: number;
+                                /** @description 待定事项：补充这些事实即可判定，最关键的在前 / undetermined: the facts that would decide it, most decisive first */
+                                missing: {
+                                    field: string;
+                                    label_zh: string;
+                                    label_en: string;
+                                }[];
+                                add_zh?: string;
+                                add_en?: string;
+                                /** @description 按标签算出的金额 / the amount on the chips */
+                                amount?: string | null;
+                                amount_unit?: string;
+                            }[];
+                            catalogue: {
+                                items: number;
+                                version: string;
+                            };
+                            took_ms: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 在施事项：按部门、办理方式、对象 / items in force by department, mode and audience
+         * @description 领导和管理员看全市（可按部门筛选）；部门工作人员只能看本部门。/ Leaders and admins see the city (or one department); department staff their own.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 部门代码；部门工作人员只能看本部门 / department code; department staff see their own only */
+                    department?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 统计范围（null 为全市）/ the scope (null: the whole city) */
+                            department: string | null;
+                            /** @description 在施事项数（已发布的版本）/ items in force (published version) */
+                            total: number;
+                            by_department: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                items: number;
+                            }[];
+                            by_mode: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                items: number;
+                            }[];
+                            by_audience: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                items: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 兑现漏斗：符合条件→已通知→已申请→已批准→已拨付 / uptake funnel
+         * @description 每级为（主体, 事项）对的个数；符合条件取匹配结果集合（含实时更新）。领导和管理员看全市（可按部门筛选）；部门工作人员只能看本部门。/ Leaders and admins see the city (or one department); department staff their own.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 部门代码；部门工作人员只能看本部门 / department code; department staff see their own only */
+                    department?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            department: string | null;
+                            /**
+                             * @description 每级按（主体, 事项）对计数 / every stage counts (entity, item) pairs
+                             * @enum {string}
+                             */
+                            unit: "entity_item";
+                            stages: {
+                                /** @description 当前符合条件（匹配结果集合，含实时更新）/ eligible now (stored sets with overlays) */
+                                eligible: number;
+                                /** @description 收到通知的（主体, 事项）/ (entity, item) pairs notified */
+                                notified: number;
+                                /** @description 提交申请的 / applied */
+                                applied: number;
+                                /** @description 批准或免申发放的 / approved or granted */
+                                approved: number;
+                                /** @description 资金已拨付的 / paid */
+                                paid: number;
+                            };
+                            /** @description 在施事项，按符合条件数降序 / items in force, most eligible first */
+                            items: {
+                                item_id: string;
+                                title: string;
+                                department: string;
+                                mode: string;
+                                stages: {
+                                    /** @description 当前符合条件（匹配结果集合，含实时更新）/ eligible now (stored sets with overlays) */
+                                    eligible: number;
+                                    /** @description 收到通知的（主体, 事项）/ (entity, item) pairs notified */
+                                    notified: number;
+                                    /** @description 提交申请的 / applied */
+                                    applied: number;
+                                    /** @description 批准或免申发放的 / approved or granted */
+                                    approved: number;
+                                    /** @description 资金已拨付的 / paid */
+                                    paid: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/money": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 资金：按月份、县市区、行业 / money by month, county and industry
+         * @description 领导和管理员看全市（可按部门筛选）；部门工作人员只能看本部门。/ Leaders and admins see the city (or one department); department staff their own.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    department?: string;
+                    /** @description 起始日期（含）/ from (inclusive) */
+                    from?: string;
+                    /** @description 截止日期（含）/ to (inclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            department: string | null;
+                            from: string | null;
+                            to: string | null;
+                            definitions: {
+                                committed: string;
+                                paid: string;
+                            };
+                            total: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                committed: string;
+                                committed_cases: number;
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                paid: string;
+                                paid_cases: number;
+                            };
+                            /** @description YYYY-MM，按承诺或支付日期 / by the date of the commitment or of the payment */
+                            by_month: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                committed: string;
+                                committed_cases: number;
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                paid: string;
+                                paid_cases: number;
+                            }[];
+                            /** @description 县市区与功能区（功能区从东昌府区中分出）/ counties and functional zones (zones taken out of 东昌府区) */
+                            by_county: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                committed: string;
+                                committed_cases: number;
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                paid: string;
+                                paid_cases: number;
+                            }[];
+                            /** @description 国民经济行业门类；个人为 person / industry section; persons are "person" */
+                            by_industry: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                committed: string;
+                                committed_cases: number;
+                                /** @description 金额（元，两位小数）/ amount in yuan, two decimals */
+                                paid: string;
+                                paid_cases: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -3,7 +3,7 @@
 // validity, so an item read before it starts or after it ends still shows real numbers).
 import {
   describeCondition, describeValue, parseDate, resolveParams, formatDate, printExpr,
-  type DescribeEnv, type Dictionary, type Expr, type PolicyItem,
+  type DescribeEnv, type Dictionary, type Expr, type Lang, type PolicyItem,
 } from '@kx/engine';
 import type { Static } from 'typebox';
 import type { RuleView, VersionMeta, VersionView } from './schema.ts';
@@ -28,20 +28,21 @@ function describeEnv(item: PolicyItem, dict: Dictionary, today: string): { env: 
 }
 
 /** One line per condition; the top-level and-chain is the list itself, nested groups indent. */
-export function conditionLines(e: Expr, env: DescribeEnv, depth = 0, top = true): string[] {
+export function conditionLines(e: Expr, env: DescribeEnv, depth = 0, top = true, lang: Lang = 'zh'): string[] {
   const pad = '  '.repeat(depth);
-  const group = (head: string, args: Expr[]) => [`${pad}${head}`, ...args.flatMap((a) => conditionLines(a, env, depth + 1, false))];
+  const zh = lang === 'zh';
+  const group = (head: string, args: Expr[]) => [`${pad}${head}`, ...args.flatMap((a) => conditionLines(a, env, depth + 1, false, lang))];
   switch (e.op) {
     case 'and':
-      return top ? e.args.flatMap((a) => conditionLines(a, env, depth, true)) : group('同时满足以下条件：', e.args);
+      return top ? e.args.flatMap((a) => conditionLines(a, env, depth, true, lang)) : group(zh ? '同时满足以下条件：' : 'All of the following:', e.args);
     case 'or':
-      return group('满足以下任一条件：', e.args);
+      return group(zh ? '满足以下任一条件：' : 'Any of the following:', e.args);
     case 'atleast':
-      return group(`以下 ${e.args.length} 项中至少满足 ${e.n} 项：`, e.args);
+      return group(zh ? `以下 ${e.args.length} 项中至少满足 ${e.n} 项：` : `At least ${e.n} of these ${e.args.length}:`, e.args);
     case 'not':
-      return group('不满足以下条件：', [e.arg]);
+      return group(zh ? '不满足以下条件：' : 'None of the following:', [e.arg]);
     default:
-      return [`${pad}${describeCondition(e, env, 'zh')}`];
+      return [`${pad}${describeCondition(e, env, lang)}`];
   }
 }
 
@@ -57,8 +58,10 @@ export function ruleView(item: PolicyItem, dict: Dictionary, today: string): Sta
   return {
     eligibility_text: printExpr(item.eligibility),
     eligibility_zh: safe(() => conditionLines(item.eligibility, env), []),
+    eligibility_en: safe(() => conditionLines(item.eligibility, env, 0, true, 'en'), []),
     amount_text: item.amount ? printExpr(item.amount) : null,
     amount_zh: item.amount ? safe(() => describeValue(item.amount!, env, 'zh'), null) : null,
+    amount_en: item.amount ? safe(() => describeValue(item.amount!, env, 'en'), null) : null,
     region_names: item.region_scope.map((r) => dict.regions.name(r) ?? r),
     params_on: day !== undefined ? formatDate(day) : null,
   };

@@ -99,6 +99,10 @@ describe.each(DATABASES)('public catalogue on %s', (kind) => {
     expect(rule.params_on).toBe(env.ctx.today());
     expect(rule.amount_text).toContain('round(');
     expect(rule.eligibility_zh.length).toBeGreaterThan(2);
+    // the same checklist in English, line for line, for the portal's English switch
+    expect(rule.eligibility_en).toHaveLength(rule.eligibility_zh.length);
+    expect(rule.eligibility_en.join('\n')).not.toMatch(/[\u4e00-\u9fff]{2}.*≥/);
+    expect(rule.amount_en).toEqual(expect.any(String));
     expect(r.body.current.body.params.map((p: { name: string }) => p.name)).toContain('dibao_urban');
     expect(r.body).toMatchObject({ department: 'lc-mzj', department_name: expect.stringContaining('民政'), document_id: 'lc-mzj-2025-dibao' });
   });

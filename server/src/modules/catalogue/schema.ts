@@ -164,7 +164,9 @@ export const RuleView = Type.Object({
   eligibility_text: Type.String({ description: '规则文本（规范形式）/ the rule as canonical text' }),
   eligibility_zh: Type.Array(Type.String(), { description: '资格条件的白话说明 / the conditions in plain Chinese' }),
   amount_text: Nullable(Type.String()),
+  eligibility_en: Type.Array(Type.String(), { description: 'the conditions in plain English, one line each (nested groups indented)' }),
   amount_zh: Nullable(Type.String()),
+  amount_en: Nullable(Type.String()),
   region_names: Type.Array(Type.String()),
   params_on: Nullable(Type.String({ description: '白话说明中参数取值的日期 / date of the parameter values shown' })),
 });
