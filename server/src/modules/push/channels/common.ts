@@ -1,6 +1,7 @@
 // What every channel adapter shares: a logger that never sees personal data, error texts
 // scrubbed of addresses before they reach the dispatcher (which stores and may log them),
-// and the bilingual sign-off.
+// and how an HTTP answer becomes an outcome.
+import type { SendOutcome } from '../channel.ts';
 
 /** The part of pino the adapters use; tests pass a capture, the server its own logger. */
 export interface ChannelLog {
@@ -30,11 +31,26 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-/** Waits at most `ms`, then rejects with a labelled timeout — for transports without one. */
-export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+/** Why a fetch() threw: its timeout, or the socket error code (ECONNREFUSED …). */
+export function networkError(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string } };
+  return e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? errorText(err));
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** 2xx sent; 408, 429 and 5xx worth another try; any other answer final. */
+export function httpOutcome(status: number, text: string, retryAfter: string | null, to: string): SendOutcome {
+  if (status >= 200 && status < 300) return { status: 'sent' };
+  const error = scrub(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, to);
+  if (status >= 500 || status === 408 || status === 429) {
+    const after = retryAfterMs(retryAfter);
+    return { status: 'retry', error, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+  }
+  return { status: 'failed', error };
 }

@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelName } from '../channel.ts';
 import { silentLog, type ChannelLog } from './common.ts';
 import { createEmailChannel } from './email.ts';
 import { createSmsChannel, type ReceiptListener } from './sms.ts';
+import { createHttpSmsGateway } from './sms-http.ts';
 import { SmppGateway } from './sms-smpp.ts';
 import { createWebhookChannel, webhookSecret } from './webhook.ts';
 
@@ -29,6 +30,9 @@ export function createChannels(config: Config, opts: ChannelOptions = {}): Chann
     const gateway = new SmppGateway(settings.smpp, { log, ...(opts.onSmsReceipt ? { onReceipt: opts.onSmsReceipt } : {}) });
     if (opts.onSmsReceipt) gateway.connect().catch(() => {}); // it keeps retrying in the background
     channels.set('sms', createSmsChannel(gateway));
+  } else if (settings.smsHttp) {
+    // one SMS gateway per city: an SMSC account when there is one, else the HTTP service
+    channels.set('sms', createSmsChannel(createHttpSmsGateway(settings.smsHttp, { log })));
   }
   // Webhooks need nothing but a signing secret: each source system gives its own URL.
   channels.set('webhook', createWebhookChannel({ secret: webhookSecret(config), timeoutMs: settings.webhook.timeoutMs }, log));

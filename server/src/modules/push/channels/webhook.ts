@@ -7,8 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../../config.ts';
-import type { ChannelAdapter, OutgoingMessage, SendOutcome } from '../channel.ts';
-import { errorText, scrub, silentLog, type ChannelLog } from './common.ts';
+import type { ChannelAdapter, OutgoingMessage } from '../channel.ts';
+import { httpOutcome, networkError, scrub, silentLog, type ChannelLog } from './common.ts';
 
 export const SIGNATURE_HEADER = 'X-Kuaixiang-Signature';
 export const DELIVERY_HEADER = 'X-Kuaixiang-Delivery';
@@ -91,24 +91,6 @@ export function webhookBody(m: OutgoingMessage, unixSeconds: number): string {
   });
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** 2xx sent; 408, 429 and 5xx worth another try; any other answer final. */
-export function httpOutcome(status: number, text: string, retryAfter: string | null, to: string): SendOutcome {
-  if (status >= 200 && status < 300) return { status: 'sent' };
-  const error = scrub(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, to);
-  if (status >= 500 || status === 408 || status === 429) {
-    const after = retryAfterMs(retryAfter);
-    return { status: 'retry', error, ...(after !== undefined ? { retryAfterMs: after } : {}) };
-  }
-  return { status: 'failed', error };
-}
-
 export function createWebhookChannel(opts: { secret: string; timeoutMs: number; now?: () => Date }, log: ChannelLog = silentLog): ChannelAdapter {
   const now = opts.now ?? (() => new Date());
   return {
@@ -136,8 +118,7 @@ export function createWebhookChannel(opts: { secret: string; timeoutMs: number; 
         if (outcome.status !== 'sent') log.warn({ channel: 'webhook', deliveryId: m.deliveryId, outcome: outcome.status, httpStatus: res.status }, 'webhook not accepted');
         return outcome;
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string } };
-        const why = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : (e.cause?.code ?? errorText(err));
+        const why = networkError(err, opts.timeoutMs);
         log.warn({ channel: 'webhook', deliveryId: m.deliveryId, outcome: 'retry', error: scrub(why, m.to) }, 'webhook unreachable');
         return { status: 'retry', error: scrub(why, m.to) };
       }
