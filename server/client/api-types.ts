@@ -3766,6 +3766,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/departments/{code}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本部门的全部事项（含草稿）及最新版本状态 / a department's items, drafts included, with the latest version's status */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "draft" | "submitted" | "approved" | "published" | "superseded" | "expired" | "withdrawn" | "rejected";
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                document_id: string;
+                                title: string;
+                                latest_version: number;
+                                status: "draft" | "submitted" | "approved" | "published" | "superseded" | "expired" | "withdrawn" | "rejected";
+                                published_version: number | null;
+                                /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                                mode: "auto" | "online" | "offline";
+                                audience: "enterprise" | "person";
+                                updated_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            page_size: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments/{code}/notices": {
         parameters: {
             query?: never;
@@ -11646,6 +11759,1464 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的通知（部门工作人员为本部门通知）/ my inbox (staff: their department’s) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    unread_only?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            /** @description 未读数 / unread notices */
+                            unread: number;
+                            page: number;
+                            page_size: number;
+                            notices: {
+                                id: string;
+                                /** @description 通知类型（细分）/ notice kind as written */
+                                kind: string;
+                                /** @description 事件：newly_eligible | auto_grant | missing_fact | application_status | review_deadline | payout_made | closing_soon | weekly_digest | other */
+                                event_kind: string;
+                                title: string;
+                                body: string;
+                                item_id: string | null;
+                                case_type: string | null;
+                                case_id: string | null;
+                                created_at: string;
+                                read_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/inbox/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标为已读 / mark a notice read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 通知类型（细分）/ notice kind as written */
+                            kind: string;
+                            /** @description 事件：newly_eligible | auto_grant | missing_fact | application_status | review_deadline | payout_made | closing_soon | weekly_digest | other */
+                            event_kind: string;
+                            title: string;
+                            body: string;
+                            item_id: string | null;
+                            case_type: string | null;
+                            case_id: string | null;
+                            created_at: string;
+                            read_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/inbox/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 实时通知（服务器推送事件）/ live notices (server-sent events)
+         * @description 以 EventSource 连接（Accept: text/event-stream，会话 Cookie 即可）。事件：ready（未读数）、notice（新通知，id 为通知编号；断线重连带 Last-Event-ID 补发）；注释行为心跳。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 心跳间隔（秒）/ heartbeat interval in seconds */
+                    heartbeat?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知设置 / notification preferences */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preferences: {
+                                channel: "webpush" | "email" | "sms";
+                                event_kind: string;
+                                enabled: boolean;
+                                default: boolean;
+                            }[];
+                            quiet_hours: {
+                                enabled: boolean;
+                                starts: string;
+                                ends: string;
+                                time_zone: string;
+                                channels: ("sms" | "webpush" | "email")[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** 修改通知设置（渠道 × 事件、免打扰时段）/ set channels per event and quiet hours */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        preferences?: {
+                            channel: "webpush" | "email" | "sms";
+                            event_kind: ("newly_eligible" | "auto_grant" | "missing_fact" | "application_status" | "review_deadline" | "payout_made" | "closing_soon" | "weekly_digest") | "*";
+                            enabled: boolean;
+                        }[];
+                        quiet_hours?: {
+                            enabled: boolean;
+                            starts: string;
+                            ends: string;
+                            time_zone: string;
+                            channels: ("sms" | "webpush" | "email")[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preferences: {
+                                channel: "webpush" | "email" | "sms";
+                                event_kind: string;
+                                enabled: boolean;
+                                default: boolean;
+                            }[];
+                            quiet_hours: {
+                                enabled: boolean;
+                                starts: string;
+                                ends: string;
+                                time_zone: string;
+                                channels: ("sms" | "webpush" | "email")[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知地址（脱敏）/ notice addresses (masked) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: "email" | "sms";
+                            /** @description 脱敏地址 / masked address */
+                            address: string;
+                            locale: "zh-CN" | "en";
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/contacts/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置邮箱或手机号 / set the e-mail address or mobile number */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: "email" | "sms";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address: string;
+                        locale?: "zh-CN" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: "email" | "sms";
+                            /** @description 脱敏地址 / masked address */
+                            address: string;
+                            locale: "zh-CN" | "en";
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 删除通知地址 / remove an address */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: "email" | "sms";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: "email" | "sms";
+                            /** @description 脱敏地址 / masked address */
+                            address: string;
+                            locale: "zh-CN" | "en";
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记本浏览器的推送订阅 / register this browser for web push */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endpoint: string;
+                        keys: {
+                            p256dh: string;
+                            auth: string;
+                        };
+                        locale?: "zh-CN" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** 取消推送订阅 / unsubscribe this browser */
+        delete: {
+            parameters: {
+                query: {
+                    endpoint: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通知模板（中文、英文）/ notice templates */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            variables: string[];
+                            templates: {
+                                event_kind: string;
+                                locale: "zh-CN" | "en";
+                                title: string;
+                                body: string;
+                                /** @description 管理员改过（否则为默认模板）/ edited by an admin (else the default) */
+                                edited: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改通知模板 / edit a template */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "newly_eligible" | "auto_grant" | "missing_fact" | "application_status" | "review_deadline" | "payout_made" | "closing_soon" | "weekly_digest";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locale: "zh-CN" | "en";
+                        title: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            variables: string[];
+                            templates: {
+                                event_kind: string;
+                                locale: "zh-CN" | "en";
+                                title: string;
+                                body: string;
+                                /** @description 管理员改过（否则为默认模板）/ edited by an admin (else the default) */
+                                edited: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/templates/{kind}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 模板预览 / preview a template with sample values */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "newly_eligible" | "auto_grant" | "missing_fact" | "application_status" | "review_deadline" | "payout_made" | "closing_soon" | "weekly_digest";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locale: "zh-CN" | "en";
+                        title?: string;
+                        body?: string;
+                        /** @description 示例变量，缺省用内置示例 / sample values: title, body, item_title, item_id, date, link, amount, days, status, fields, count, items, case_id */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            title: string;
+                            body: string;
+                            /** @description 短信正文字数 / SMS body length */
+                            sms_length: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 推送投递状态 / delivery board */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "queued" | "sending" | "sent" | "delivered" | "failed";
+                    channel?: "webpush" | "email" | "sms" | "webhook";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                channel: string;
+                                state: string;
+                                count: number;
+                            }[];
+                            /** @description 尚未分发的通知 / notices not yet fanned out */
+                            undispatched: number;
+                            total: number;
+                            page: number;
+                            page_size: number;
+                            deliveries: {
+                                id: string;
+                                notice_id: string;
+                                channel: string;
+                                event_kind: string;
+                                state: string;
+                                attempts: number;
+                                next_attempt_at: string;
+                                deferred: string | null;
+                                last_error: string | null;
+                                provider_id: string | null;
+                                created_at: string;
+                                sent_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记数据源系统的回调地址 / register a source system’s webhook */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: string;
+                        url: string;
+                        secret: string;
+                        event_kinds: ("newly_eligible" | "auto_grant" | "missing_fact" | "application_status" | "review_deadline" | "payout_made" | "closing_soon" | "weekly_digest")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -4,8 +4,8 @@ import type { Ctx } from '../../context.ts';
 import { principal } from '../../http/access.ts';
 import { SESSION_COOKIE } from '../../http/auth.ts';
 import { errors, Id } from '../../http/schemas.ts';
-import { createApiToken, createUser, getUser, listUsers, login, logout, revokeApiToken } from './service.ts';
-import { Department, LoginBody, NewTokenBody, NewUserBody, User } from './schema.ts';
+import { createApiToken, createUser, getUser, listUsers, login, logout, revokeApiToken, setUserLocked } from './service.ts';
+import { Department, LockBody, LoginBody, NewTokenBody, NewUserBody, User } from './schema.ts';
 
 export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   const tags = ['accounts'];
@@ -34,6 +34,14 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
     '/api/v1/users',
     { config: { access: ['admin'] }, schema: { tags, summary: '创建用户 / create a user', body: NewUserBody, response: { 201: User, ...errors(400, 401, 403, 409) } } },
     async (req, reply) => reply.status(201).send(await ctx.db.tx((q) => createUser(ctx, q, req.body, principal(req)))),
+  );
+  app.put<{ Params: { id: string }; Body: LockBody }>(
+    '/api/v1/users/:id/lock',
+    {
+      config: { access: ['admin'] },
+      schema: { tags, summary: '锁定或解锁用户（锁定即注销其会话）/ lock or unlock a user (locking ends their sessions)', params: Id, body: LockBody, response: { 200: User, ...errors(400, 401, 403, 404) } },
+    },
+    async (req) => ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req))),
   );
   app.post<{ Body: { name: string; source: string } }>(
     '/api/v1/tokens',

@@ -41,6 +41,9 @@ export const Department = Type.Object({
   parent: Type.Union([Type.String(), Type.Null()]),
 });
 
+export const LockBody = Type.Object({ locked: Type.Boolean({ description: 'true 锁定，false 解锁 / true locks, false unlocks' }) }, { additionalProperties: false });
+export type LockBody = Static<typeof LockBody>;
+
 export const NewTokenBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   source: Type.String({ minLength: 1, maxLength: 40 }),

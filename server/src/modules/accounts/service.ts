@@ -120,6 +120,20 @@ export async function createUser(ctx: Ctx, q: Queryable, u: NewUser, by: Princip
   return r.rows[0];
 }
 
+/**
+ * An administrator locks an account (it can no longer log in, its sessions end at once) or
+ * unlocks it (which also clears a lockout after failed logins). Nobody locks themselves out.
+ */
+export async function setUserLocked(q: Queryable, id: string, locked: boolean, by: Principal): Promise<UserRow> {
+  if (!/^\d{1,18}$/.test(id)) throw notFound('用户', id);
+  if (locked && by.userId === id) throw badInput('locked', '不能锁定自己的账号', 'you cannot lock your own account');
+  const r = await q.query<UserRow>(`UPDATE users SET disabled = $2, failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING ${USER_COLS}`, [id, locked]);
+  if (!r.rows[0]) throw notFound('用户', id);
+  if (locked) await q.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  await appendAudit(q, { actor: `user:${by.userId}:${by.role}`, action: locked ? 'user.lock' : 'user.unlock', subject: `user:${id}` });
+  return r.rows[0];
+}
+
 export async function createApiToken(ctx: Ctx, name: string, source: string, by: Principal): Promise<{ id: string; token: string }> {
   if (!ctx.dict.sources.has(source)) throw badInput('source', `数据源 "${source}" 不存在；可选：${[...ctx.dict.sources.keys()].join('、')}`, `unknown source system "${source}"`);
   const token = newToken('kxt_');

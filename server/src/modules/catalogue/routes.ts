@@ -5,10 +5,11 @@ import { Type } from 'typebox';
 import type { Ctx } from '../../context.ts';
 import { principal } from '../../http/access.ts';
 import { errors, Id, Page } from '../../http/schemas.ts';
+import { DictionaryView, dictionaryView } from './dictionary.ts';
 import { listNotices } from './expiry.ts';
-import { diffItem, getDocument, getItem, getVersion, listDocuments, listItems, listVersions } from './read.ts';
+import { departmentItems, diffItem, getDocument, getItem, getVersion, listDocuments, listItems, listVersions } from './read.ts';
 import {
-  DepartmentParams, DiffQuery, DocumentDetail, DocumentPage, DocumentsQuery, DraftBody, DraftResult, ItemDetail, ItemPage, ItemsQuery,
+  DepartmentItemPage, DepartmentItemsQuery, DepartmentParams, DiffQuery, DocumentDetail, DocumentPage, DocumentsQuery, DraftBody, DraftResult, ItemDetail, ItemPage, ItemsQuery,
   NoticePage, PublishResult, ReasonBody, TransitionBody, UpdateDraftBody, VersionDiff, VersionMeta, VersionParams, VersionView,
 } from './schema.ts';
 import { approve, createDraft, publish, reject, submit, updateDraft, withdraw } from './service.ts';
@@ -29,6 +30,14 @@ export async function catalogueRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
     '/api/v1/documents',
     { config: pub, schema: { tags, summary: '政策文件列表 / policy documents', description: '只列出有已发布事项的文件 / documents with at least one published item', querystring: DocumentsQuery, response: { 200: DocumentPage, ...errors(400) } } },
     async (req) => listDocuments(ctx, req.query),
+  );
+  app.get(
+    '/api/v1/dictionary',
+    { config: pub, schema: { tags, summary: '字段字典：字段、代码表、数据来源、区划 / the field dictionary: fields, code tables, sources, regions', response: { 200: DictionaryView } } },
+    async (_req, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return dictionaryView(ctx.dict);
+    },
   );
   app.get<IdP>(
     '/api/v1/documents/:id',
@@ -103,6 +112,14 @@ export async function catalogueRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
     async (req) => publish(ctx, principal(req), req.params.id, req.body ?? {}),
   );
 
+  app.get<{ Params: { code: string }; Querystring: { status?: string; q?: string; page?: number; page_size?: number } }>(
+    '/api/v1/departments/:code/items',
+    {
+      config: { access: ['clerk', 'approver', 'admin'] },
+      schema: { tags, summary: '本部门的全部事项（含草稿）及最新版本状态 / a department\'s items, drafts included, with the latest version\'s status', params: DepartmentParams, querystring: DepartmentItemsQuery, response: { 200: DepartmentItemPage, ...errors(401, 403, 404) } },
+    },
+    async (req) => departmentItems(ctx, principal(req), req.params.code, req.query),
+  );
   app.get<{ Params: { code: string }; Querystring: { page?: number; page_size?: number } }>(
     '/api/v1/departments/:code/notices',
     {

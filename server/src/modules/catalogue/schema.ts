@@ -297,3 +297,21 @@ export const Notice = Type.Object({
 });
 export const NoticePage = paged(Notice);
 export const DepartmentParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
+
+export const DepartmentItem = Type.Object({
+  id: Type.String(),
+  document_id: Type.String(),
+  title: Type.String(),
+  latest_version: Type.Integer(),
+  status: VersionStatus,
+  published_version: Nullable(Type.Integer()),
+  mode: Mode,
+  audience: Audience,
+  updated_at: Type.String(),
+});
+export const DepartmentItemPage = paged(DepartmentItem);
+export const DepartmentItemsQuery = Type.Object({
+  ...Page.properties,
+  status: Type.Optional(VersionStatus),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+});

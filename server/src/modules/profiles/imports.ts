@@ -189,3 +189,47 @@ export async function getImport(ctx: Ctx, p: Principal | undefined, id: string):
     finished_at: row.finished_at ? new Date(row.finished_at).toISOString() : null,
   };
 }
+
+export interface ConnectorStatus {
+  source: string;
+  label: { zh: string; en: string };
+  imports: number;
+  last: {
+    id: string; format: string; filename: string | null; status: ImportResult['status']; rows_total: number; rows_ok: number; rows_failed: number;
+    created_at: string; finished_at: string | null;
+    /** The first problems of that import (row, field, message — never the rejected value, which may be personal data). */
+    errors: { row: number; field: string; message: string }[];
+  } | null;
+  last_applied_at: string | null;
+}
+
+/** Per source system of the dictionary: its last import, how it went, and when data last arrived. */
+export async function connectorStatus(ctx: Ctx): Promise<ConnectorStatus[]> {
+  const r = await ctx.db.query<{
+    source: string; n: string; id: string; format: string; filename: string | null; status: ImportResult['status']; rows_total: number; rows_ok: number; rows_failed: number;
+    created_at: Date; finished_at: Date | null; report: { row: number; field: string; message: string; warning?: boolean }[]; last_applied: Date | null;
+  }>(
+    `SELECT DISTINCT ON (i.source) i.source, count(*) OVER (PARTITION BY i.source)::text AS n, i.id::text AS id, i.format, i.filename, i.status,
+            i.rows_total, i.rows_ok, i.rows_failed, i.created_at, i.finished_at,
+            (SELECT coalesce(jsonb_agg(x), '[]'::jsonb) FROM (SELECT x FROM jsonb_array_elements(i.report) x WHERE NOT coalesce((x->>'warning')::boolean, false) LIMIT 5) s) AS report,
+            (SELECT max(a.finished_at) FROM imports a WHERE a.source = i.source AND a.status = 'applied') AS last_applied
+       FROM imports i ORDER BY i.source, i.id DESC`,
+  );
+  const bySource = new Map(r.rows.map((x) => [x.source, x]));
+  const sources = [...ctx.dict.sources.values()].filter((s) => s.id !== 'platform').map((s) => s.id);
+  for (const s of bySource.keys()) if (!sources.includes(s)) sources.push(s);
+  return sources.map((id) => {
+    const x = bySource.get(id);
+    const label = ctx.dict.sources.get(id)?.label ?? { zh: id, en: id };
+    if (!x) return { source: id, label, imports: 0, last: null, last_applied_at: null };
+    return {
+      source: id, label, imports: Number(x.n),
+      last: {
+        id: x.id, format: x.format, filename: x.filename, status: x.status, rows_total: x.rows_total, rows_ok: x.rows_ok, rows_failed: x.rows_failed,
+        created_at: new Date(x.created_at).toISOString(), finished_at: x.finished_at ? new Date(x.finished_at).toISOString() : null,
+        errors: (x.report ?? []).map((e) => ({ row: Number(e.row), field: String(e.field), message: String(e.message) })),
+      },
+      last_applied_at: x.last_applied ? new Date(x.last_applied).toISOString() : null,
+    };
+  });
+}

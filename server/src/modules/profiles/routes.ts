@@ -12,11 +12,11 @@ import type { Ctx } from '../../context.ts';
 import { badInput, DomainError } from '../../errors.ts';
 import { principal, type Principal } from '../../http/access.ts';
 import { errors } from '../../http/schemas.ts';
-import { getImport, importFile, type ImportResult } from './imports.ts';
+import { connectorStatus, getImport, importFile, type ImportResult } from './imports.ts';
 import type { Format } from './parse.ts';
 import { pushRecord } from './push.ts';
 import {
-  DeclareBody, DeclareResult, EntityParams, EntityView, FactView, HistoryQuery, HistoryView, ImportQuery, ImportView, PushBody, PushResult, ReadQuery,
+  ConnectorView, DeclareBody, DeclareResult, EntityParams, EntityView, FactView, HistoryQuery, HistoryView, ImportQuery, ImportView, PushBody, PushResult, ReadQuery,
   SourceImportParams, SourceParams,
 } from './schema.ts';
 import { declareFact, factHistory, getEntity, listFacts } from './service.ts';
@@ -72,6 +72,11 @@ export async function profilesRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       if (p.source !== req.params.source) throw new DomainError('FORBIDDEN', `此令牌属于数据源 ${p.source}，不能导入 ${req.params.source} 的数据`, `this token speaks for ${p.source}, not ${req.params.source}`);
       return reply.status(201).send(await runImport(req, p, req.params.source));
     },
+  );
+  app.get(
+    '/api/v1/sources',
+    { config: { access: ['admin'] }, schema: { tags, summary: '数据源接入状态：最近一次导入、行数、错误 / connector status: last import, rows, errors', response: { 200: Type.Array(ConnectorView), ...errors(401, 403) } } },
+    async () => connectorStatus(ctx),
   );
   app.get<IdP>(
     '/api/v1/imports/:id',

@@ -117,3 +117,19 @@ export const ImportView = Type.Object({
   created_at: Type.String(),
   finished_at: Nullable(Type.String()),
 });
+
+export const ConnectorView = Type.Object({
+  source: Type.String(),
+  label: Type.Object({ zh: Type.String(), en: Type.String() }),
+  imports: Type.Integer({ description: '导入次数 / imports so far' }),
+  last: Nullable(
+    Type.Object({
+      id: Type.String(), format: Type.String(), filename: Nullable(Type.String()),
+      status: Type.Union([Type.Literal('running'), Type.Literal('applied'), Type.Literal('rejected'), Type.Literal('failed')]),
+      rows_total: Type.Integer(), rows_ok: Type.Integer(), rows_failed: Type.Integer(),
+      created_at: Type.String(), finished_at: Nullable(Type.String()),
+      errors: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() }), { description: '最近一次导入的前几条错误（不含取值）/ the first errors of the last import (without values)' }),
+    }),
+  ),
+  last_applied_at: Nullable(Type.String({ description: '最近一次成功导入的时间 / when data last arrived' })),
+});
