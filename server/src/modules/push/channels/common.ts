@@ -33,8 +33,8 @@ export function errorText(err: unknown): string {
 
 /** Why a fetch() threw: its timeout, or the socket error code (ECONNREFUSED …). */
 export function networkError(err: unknown, timeoutMs: number): string {
-  const e = err as Error & { cause?: { code?: string } };
-  return e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? errorText(err));
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  return e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.code ?? errorText(err));
 }
 
 function retryAfterMs(header: string | null): number | undefined {
