@@ -19,7 +19,9 @@ import { profilesRoutes } from './modules/profiles/routes.ts';
 import { applicationsRoutes } from './modules/applications/routes.ts';
 import { grantsRoutes } from './modules/grants/routes.ts';
 import { matchingRoutes } from './modules/matching/routes.ts';
+import { pushRoutes } from './modules/push/routes.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
+import { searchRoutes } from './modules/search/routes.ts';
 import { webRoutes } from './http/web.ts';
 
 export interface RouteInfo {
@@ -32,7 +34,7 @@ export type App = FastifyInstance & { kx: Ctx; routeTable: RouteInfo[] };
 
 /** Route modules register here; each gets the app and the context. */
 export type RouteModule = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
-const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, applicationsRoutes, grantsRoutes, matchingRoutes, statsRoutes];
+const MODULES: RouteModule[] = [accountsRoutes, oidcRoutes, auditRoutes, catalogueRoutes, payoutsRoutes, profilesRoutes, applicationsRoutes, grantsRoutes, matchingRoutes, searchRoutes, statsRoutes, pushRoutes];
 
 export interface BuildOptions {
   logger?: boolean;

@@ -7,9 +7,9 @@
 import type { FastifyServerOptions } from 'fastify';
 
 /** 18 characters: 17 digits, then a digit or X (any check character — a typo is still personal). */
-const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+export const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 /** Mainland mobile numbers, optionally with the +86 / 86 prefix. */
-const PHONE = /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)/g;
+export const PHONE = /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)/g;
 
 export const MASKED_ID = '[身份证号]';
 export const MASKED_PHONE = '[手机号]';

@@ -58,6 +58,8 @@ export interface QuestionMatch {
   ranked: MatchedItem[];
   /** Items for the other kind of asker, left out. */
   skipped: number;
+  /** How many items are in each group before the limit. */
+  counts: Record<Verdict, number>;
   took_ms: number;
 }
 
@@ -273,6 +275,7 @@ export function matchQuestion(parsed: ParsedQuestion, items: readonly PolicyItem
     facts, errors, eligible, undetermined, ineligible,
     ranked: [...eligible, ...undetermined].slice(0, limit),
     skipped,
+    counts: { eligible: found.eligible.length, undetermined: found.undetermined.length, ineligible: found.ineligible.length },
     took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
   };
 }

@@ -8,8 +8,8 @@ import type { Ctx } from '../../context.ts';
 // The sealed form of personal values is the profiles module's; read it the same way.
 import { isSealed, unseal } from '../profiles/sensitive.ts';
 
-/** One entity's stored facts as the engine reads them. */
-export function entityFromStored(ctx: Pick<Ctx, 'dict' | 'crypto'>, id: string, kind: EntityKind, stored: Record<string, unknown>): Entity {
+/** One entity's stored facts as JSON values, personal ones decrypted (never to be logged or echoed). */
+export function storedJson(ctx: Pick<Ctx, 'crypto'>, stored: Record<string, unknown>): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(stored)) {
     if (v === null || v === undefined) continue;
@@ -19,7 +19,12 @@ export function entityFromStored(ctx: Pick<Ctx, 'dict' | 'crypto'>, id: string, 
       // An undecryptable value is unknown to the rules, as a missing one is.
     }
   }
-  const { entity } = normalizeFacts(ctx.dict, kind, json);
+  return json;
+}
+
+/** One entity's stored facts as the engine reads them. */
+export function entityFromStored(ctx: Pick<Ctx, 'dict' | 'crypto'>, id: string, kind: EntityKind, stored: Record<string, unknown>): Entity {
+  const { entity } = normalizeFacts(ctx.dict, kind, storedJson(ctx, stored));
   return { ...entity, id };
 }
 
