@@ -251,8 +251,8 @@ describe.each(DATABASES)('smart search on %s', (kind) => {
   });
 
   it('answers bad input with 400 naming the field', async () => {
-    const field = async (r: Promise<{ status: number; body: { field?: string } }>) => {
-      const x = await r;
+    const field = async (r: Promise<{ status: number; body: unknown }>) => {
+      const x = (await r) as { status: number; body: { field?: string } };
       expect(x.status).toBe(400);
       return x.body.field;
     };
