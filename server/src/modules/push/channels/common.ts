@@ -1,6 +1,8 @@
 // What every channel adapter shares: a logger that never sees personal data, error texts
 // scrubbed of addresses before they reach the dispatcher (which stores and may log them),
 // and how an HTTP answer becomes an outcome.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SendOutcome } from '../channel.ts';
 
 /** The part of pino the adapters use; tests pass a capture, the server its own logger. */
@@ -53,4 +55,19 @@ export function httpOutcome(status: number, text: string, retryAfter: string | n
     return { status: 'retry', error, ...(after !== undefined ? { retryAfterMs: after } : {}) };
   }
   return { status: 'failed', error };
+}
+
+/** A file in the data folder written once (a generated key) and read ever after. The server and
+ *  the worker may start together: the first to write wins and both read the same content. */
+export function readOrCreateFile(dataDir: string, name: string, create: () => string): string {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, create(), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return readFileSync(file, 'utf8');
 }

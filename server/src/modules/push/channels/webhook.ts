@@ -4,11 +4,9 @@
 // The timestamp is inside the signed text, so a captured request cannot be replayed later than
 // the receiver's tolerance. Receivers verify with verifyWebhookSignature (docs/push.md).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../../../config.ts';
 import type { ChannelAdapter, OutgoingMessage } from '../channel.ts';
-import { httpOutcome, networkError, scrub, silentLog, type ChannelLog } from './common.ts';
+import { httpOutcome, networkError, readOrCreateFile, scrub, silentLog, type ChannelLog } from './common.ts';
 
 export const SIGNATURE_HEADER = 'X-Kuaixiang-Signature';
 export const DELIVERY_HEADER = 'X-Kuaixiang-Delivery';
@@ -43,17 +41,7 @@ export function verifyWebhookSignature(secret: string, header: string | undefine
 export function webhookSecret(config: Pick<Config, 'dataDir' | 'channels'>): string {
   const configured = config.channels?.webhook.secret;
   if (configured) return configured;
-  const file = join(config.dataDir, 'webhook-secret.hex');
-  if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
-    try {
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      // the server and the worker may start together: whoever wrote it first wins
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  return readFileSync(file, 'utf8').trim();
+  return readOrCreateFile(config.dataDir, 'webhook-secret.hex', () => randomBytes(32).toString('hex')).trim();
 }
 
 /** The subscriber's address: a URL (signed with the platform secret), or JSON {url, secret}

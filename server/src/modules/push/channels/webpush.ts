@@ -3,13 +3,11 @@
 // by browsers (with the public key as applicationServerKey) stay valid across restarts; the
 // server and the worker read the same file. A push service answering 404/410 says the
 // subscription is gone for good: the outcome is 'failed' and the dispatcher drops it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:https';
-import { join } from 'node:path';
-import webpush, { WebPushError, type PushSubscription } from 'web-push';
+import webpush, { type PushSubscription } from 'web-push';
 import type { Config } from '../../../config.ts';
 import type { ChannelAdapter, OutgoingMessage, SendOutcome } from '../channel.ts';
-import { httpOutcome, networkError, scrub, silentLog, type ChannelLog } from './common.ts';
+import { httpOutcome, networkError, readOrCreateFile, scrub, silentLog, type ChannelLog } from './common.ts';
 
 export interface VapidKeys {
   /** Uncompressed P-256 public key, base64url (the browser's applicationServerKey). */
@@ -19,19 +17,12 @@ export interface VapidKeys {
 
 /** The platform's VAPID keys: read from dataDir/vapid.json, or generated and written there once. */
 export function loadOrCreateVapidKeys(config: Pick<Config, 'dataDir'>): VapidKeys {
-  const file = join(config.dataDir, 'vapid.json');
-  if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+  const text = readOrCreateFile(config.dataDir, 'vapid.json', () => {
     const keys = webpush.generateVAPIDKeys();
-    try {
-      writeFileSync(file, `${JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey, created: new Date().toISOString() }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      // the server and the worker may start together: the first file written wins
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  const { publicKey, privateKey } = JSON.parse(readFileSync(file, 'utf8')) as VapidKeys;
-  if (!/^[\w-]{87}$/.test(publicKey) || !/^[\w-]{43}$/.test(privateKey)) throw new Error(`${file}: not a VAPID key pair`);
+    return `${JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey, created: new Date().toISOString() }, null, 2)}\n`;
+  });
+  const { publicKey, privateKey } = JSON.parse(text) as VapidKeys;
+  if (!/^[\w-]{87}$/.test(publicKey) || !/^[\w-]{43}$/.test(privateKey)) throw new Error(`${config.dataDir}/vapid.json: not a VAPID key pair`);
   return { publicKey, privateKey };
 }
 
@@ -61,7 +52,7 @@ function parseSubscription(to: string): PushSubscription | undefined {
 
 /** 404 and 410: the browser unsubscribed or the subscription expired — never retry. */
 export function webPushOutcome(err: unknown, to: string, timeoutMs: number): SendOutcome {
-  if (err instanceof WebPushError) {
+  if (err instanceof webpush.WebPushError) {
     if (err.statusCode === 404 || err.statusCode === 410) return { status: 'failed', error: `subscription gone (HTTP ${err.statusCode})` };
     const retryAfter = err.headers?.['retry-after'];
     return httpOutcome(err.statusCode, err.body ?? '', typeof retryAfter === 'string' ? retryAfter : null, to);
