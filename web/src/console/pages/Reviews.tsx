@@ -1,0 +1,101 @@
+// The review queue of my department: open steps sorted by deadline, coloured (and labelled)
+// by remaining working days; a case's evidence, materials and prefilled facts; approve,
+// reject with a reason, return for correction; bulk approve of the selected rows.
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, App, Button, Descriptions, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { api, errorText } from '../../app/api.ts';
+import { useI18n } from '../../app/i18n.tsx';
+import { ConsoleFrame } from '../Frame.tsx';
+import { DeadlineTag } from '../parts.tsx';
+import type { ResponseOf } from '../../../../server/client/client.ts';
+
+type Queue = ResponseOf<'/api/v1/reviews', 'get'>;
+type Row = Queue['items'][number];
+
+function CaseDetail({ row }: { row: Row }) {
+  const { t } = useI18n();
+  const v = row.evidence.verdict;
+  return (
+    <div>
+      <Typography.Title level={5}>{t('预填事实（来源与数据日期）', 'Prefilled facts (source, as of)')}</Typography.Title>
+      <Descriptions size="small" bordered column={1}
+        items={row.evidence.form.map((f) => ({ key: f.field, label: t(f.label, f.label_en), children: <>{f.value ?? '—'} <Typography.Text type="secondary">{f.declared ? t('申请人填报', 'declared') : f.source_label ?? ''}{f.as_of ? ` · ${f.as_of}` : ''}</Typography.Text></> }))} />
+      {v && <Typography.Paragraph style={{ marginTop: 8 }}>{t('匹配结论', 'Verdict')}：<Tag>{v.verdict}</Tag>{v.amount && <>{t('金额', 'Amount')} {v.amount}</>}{v.missing.length > 0 && <> · {t('缺少', 'missing')} {v.missing.map((m) => m.label).join('、')}</>}</Typography.Paragraph>}
+      <Typography.Title level={5}>{t('材料', 'Materials')}</Typography.Title>
+      <ul>{row.materials.map((m) => (
+        <li key={m.name}>{m.name}：<Tag color={m.status === 'missing' ? 'red' : m.status === 'optional' ? undefined : 'green'}>{m.status === 'provided' ? t(`数据源提供（${m.source_label ?? ''}）`, `provided by ${m.source_label ?? 'a source'}`) : m.status === 'uploaded' ? t('已上传', 'uploaded') : m.status === 'missing' ? t('缺失', 'missing') : t('可选', 'optional')}</Tag>
+          {m.file && <a href={`/api/v1/applications/${row.application.id}/materials/${m.file.id}`}>{m.file.filename}</a>}</li>
+      ))}</ul>
+    </div>
+  );
+}
+
+export default function Reviews() {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const [data, setData] = useState<Queue>();
+  const [error, setError] = useState<string>();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [dialog, setDialog] = useState<{ kind: 'reject' | 'return'; row: Row } | null>(null);
+  const [reason, setReason] = useState('');
+  const load = useCallback(() => api.get('/api/v1/reviews', { query: { page_size: 100 } }).then((d) => { setData(d); setError(undefined); }, (e: unknown) => setError(errorText(e, locale))), [locale]);
+  useEffect(() => { void load(); }, [load]);
+  const rows = [...(data?.items ?? [])].sort((a, b) => (a.step.deadline ?? '9999').localeCompare(b.step.deadline ?? '9999'));
+  const approve = async (ids: string[]) => {
+    setBusy(true);
+    let ok = 0;
+    const failed: string[] = [];
+    for (const id of ids) {
+      try { await api.post('/api/v1/reviews/{stepId}/approve', { params: { stepId: id }, body: {} }); ok++; } catch (e) { failed.push(errorText(e, locale)); }
+    }
+    setBusy(false);
+    if (ok) message.success(t(`已通过 ${ok} 件`, `${ok} approved`));
+    if (failed.length) message.error(failed[0]);
+    setSelected([]);
+    await load();
+  };
+  const decide = async () => {
+    if (!dialog) return;
+    setBusy(true);
+    try {
+      const path = dialog.kind === 'reject' ? '/api/v1/reviews/{stepId}/reject' as const : '/api/v1/reviews/{stepId}/return' as const;
+      await api.post(path, { params: { stepId: dialog.row.step.id }, body: { reason } });
+      message.success(dialog.kind === 'reject' ? t('已不予批准', 'Rejected') : t('已退回补正', 'Returned for correction'));
+      setDialog(null); setReason('');
+      await load();
+    } catch (e) { message.error(errorText(e, locale)); } finally { setBusy(false); }
+  };
+  return (
+    <ConsoleFrame>
+      <Typography.Title level={2}>{t('审核队列', 'Review queue')}</Typography.Title>
+      {error && <Alert type="error" showIcon title={error} />}
+      <Space style={{ marginBottom: 8 }}>
+        <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => void approve(selected)}>{t(`批量通过（${selected.length}）`, `Approve selected (${selected.length})`)}</Button>
+      </Space>
+      <Table
+        rowKey={(r) => r.step.id} dataSource={rows} loading={!data && !error} scroll={{ x: true }} pagination={false}
+        rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (r) => ({ 'aria-label': t(`选择申请 ${r.application.id}`, `Select application ${r.application.id}`) }) }}
+        expandable={{ expandedRowRender: (r) => <CaseDetail row={r} />, expandRowByClick: false }}
+        columns={[
+          { title: t('截止', 'Deadline'), key: 'deadline', render: (_v, r) => <DeadlineTag days={r.step.remaining_working_days} overdue={r.step.overdue} deadline={r.step.deadline} /> },
+          { title: t('申请', 'Application'), key: 'app', render: (_v, r) => <>{r.application.item_title}<br /><Typography.Text type="secondary">#{r.application.id} · {r.application.applicant}</Typography.Text></> },
+          { title: t('环节', 'Step'), key: 'step', render: (_v, r) => <>{r.step.name}{r.application.round > 1 && <Tag>{t(`第 ${r.application.round} 轮`, `round ${r.application.round}`)}</Tag>}</> },
+          {
+            title: t('操作', 'Actions'), key: 'act', render: (_v, r) => (
+              <Space wrap>
+                <Button size="small" type="primary" loading={busy} onClick={() => void approve([r.step.id])} aria-label={t(`通过申请 ${r.application.id}`, `Approve application ${r.application.id}`)}>{t('通过', 'Approve')}</Button>
+                <Button size="small" onClick={() => setDialog({ kind: 'return', row: r })} aria-label={t(`退回补正申请 ${r.application.id}`, `Return application ${r.application.id}`)}>{t('退回补正', 'Return')}</Button>
+                <Button size="small" danger onClick={() => setDialog({ kind: 'reject', row: r })} aria-label={t(`不予批准申请 ${r.application.id}`, `Reject application ${r.application.id}`)}>{t('不予批准', 'Reject')}</Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal open={!!dialog} title={dialog?.kind === 'reject' ? t('不予批准', 'Reject') : t('退回补正', 'Return for correction')} onCancel={() => setDialog(null)} onOk={() => void decide()} okButtonProps={{ disabled: reason.trim().length < 2, loading: busy }} okText={t('确定', 'Confirm')}>
+        <label htmlFor="decision-reason">{t('理由（告知申请人）', 'Reason (shown to the applicant)')}</label>
+        <Input.TextArea id="decision-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Modal>
+    </ConsoleFrame>
+  );
+}
