@@ -9,6 +9,9 @@ export type CipherName = 'aes-256-gcm' | 'sm4-gcm';
 export interface FieldCrypto {
   encrypt(plain: string): string;
   decrypt(token: string): string;
+  /** Binary form, for bulk data at rest (the persisted snapshot): algorithm tag byte + sealed bytes. */
+  encryptBytes(plain: Buffer): Buffer;
+  decryptBytes(sealed: Buffer): Buffer;
   /** Deterministic keyed hash for lookups (never reversible). */
   blindIndex(value: string): string;
   cipher: CipherName;
@@ -79,6 +82,14 @@ export function createFieldCrypto(master: Buffer, cipher: CipherName = 'aes-256-
       const algo = algos[tag as 'a' | 's'];
       if (v !== VERSION || !algo || !b64) throw new Error('密文格式无效 / invalid ciphertext');
       return algo.open(Buffer.from(b64, 'base64')).toString('utf8');
+    },
+    encryptBytes(plain) {
+      return Buffer.concat([Buffer.from(current.tag), current.seal(plain)]);
+    },
+    decryptBytes(sealed) {
+      const algo = algos[String.fromCharCode(sealed[0]) as 'a' | 's'];
+      if (!algo) throw new Error('密文格式无效 / invalid ciphertext');
+      return algo.open(sealed.subarray(1));
     },
     blindIndex(value) {
       return createHmac('sha256', macKey).update(value.trim().toUpperCase()).digest('base64url');

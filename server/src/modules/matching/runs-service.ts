@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/audit.ts';
 import { matchItems, type ItemOutcome } from './batch.ts';
 import { createRun, finishRun, runProgress } from './runs.ts';
 import { memoryOverlays, sqlOverlays } from './sets.ts';
+import { SNAPSHOT_MAX_AGE_HOURS, type Snapshot } from './snapshot.ts';
 import { dayOf, itemFields, matchingState, snapshotFields } from './state.ts';
 
 export type Progress = (fraction: number, note?: string) => Promise<void> | void;
@@ -21,20 +22,23 @@ export interface FullSummary {
   events: number;
   overlays_cleared: number;
   invalid_values: number;
-  /** Whether the population was read afresh from the database (else the warm snapshot was caught up). */
+  /** Whether the population was read afresh from entities (else a warm or persisted snapshot was caught up). */
   reloaded: boolean;
+  /** Where the snapshot came from: this process's warm one, the persisted one, or entities. */
+  snapshot: 'warm' | 'persisted' | 'entities';
   seconds: { load: number; match: number; total: number };
 }
 
 const secs = (t: number) => Math.round((performance.now() - t) / 10) / 100;
 
 /** A worker's warm snapshot older than this is reloaded by a full run rather than caught up. */
-export const SNAPSHOT_MAX_AGE_HOURS = 24;
+export { SNAPSHOT_MAX_AGE_HOURS };
 
 /**
  * Every item in force over the whole population. In a worker that holds a warm snapshot
- * (less than a day old) the snapshot is caught up; otherwise — a fresh process, a stale
- * snapshot, or `reload` — it is loaded from the database and replaces the warm one. The
+ * (less than a day old) the snapshot is caught up; a fresh process starts from the persisted
+ * snapshot (less than a day old, cache.ts) and catches it up; otherwise — none usable, a
+ * stale warm snapshot, or `reload` — it is loaded from entities and replaces the warm one. The
  * overlays the snapshot covers are deleted: their entities' bits are in the new sets.
  */
 export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: Progress; reload?: boolean } = {}): Promise<FullSummary> {
@@ -52,15 +56,16 @@ export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: P
     const warm = state.snapshot;
     const fresh = warm && !opts.reload && performance.now() - warm.loadedAt < SNAPSHOT_MAX_AGE_HOURS * 3_600_000;
     const need = snapshotFields(ctx.dict, cat.items, dayOf(date));
-    const snap = fresh
-      ? await state.warmSnapshot(need)
-      : await state.reload(need, {
-          onProgress: (rows, estimate) => {
-            // Progress writes are throttled: a million rows must not mean a thousand updates.
-            const p = 0.4 * Math.min(1, rows / Math.max(1, estimate));
-            if (p - lastReport >= 0.04) void report((lastReport = p));
-          },
-        });
+    let source: FullSummary['snapshot'] = fresh ? 'warm' : 'entities';
+    let snap: Snapshot | undefined = fresh ? await state.warmSnapshot(need) : undefined;
+    if (!warm && !opts.reload && (snap = await state.restore(need))) source = 'persisted';
+    snap ??= await state.reload(need, {
+      onProgress: (rows, estimate) => {
+        // Progress writes are throttled: a million rows must not mean a thousand updates.
+        const p = 0.4 * Math.min(1, rows / Math.max(1, estimate));
+        if (p - lastReport >= 0.04) void report((lastReport = p));
+      },
+    });
     const load = secs(t0);
     await report(0.4, { entities: snap.size, items: cat.size });
     const t1 = performance.now();
@@ -76,7 +81,7 @@ export async function runFull(ctx: Ctx, opts: { by?: string | null; progress?: P
     const summary: FullSummary = {
       run_id: runId, as_of: date, entities: snap.size, items: cat.size,
       eligible: sum(outcomes, 'eligible'), undetermined: sum(outcomes, 'undetermined'), events: sum(outcomes, 'events'),
-      overlays_cleared: cleared.rowCount, invalid_values: snap.invalidValues, reloaded: !fresh,
+      overlays_cleared: cleared.rowCount, invalid_values: snap.invalidValues, reloaded: source === 'entities', snapshot: source,
       seconds: { load, match: secs(t1), total: secs(t0) },
     };
     await ctx.db.tx(async (q) => {

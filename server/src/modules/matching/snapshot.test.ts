@@ -1,8 +1,12 @@
 import { readFact } from '@kx/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
+import { createCtx } from '../../context.ts';
+import { createFieldCrypto } from '../../crypto/fields.ts';
+import { restoreSnapshot } from './cache.ts';
+import { runFull } from './runs-service.ts';
 import { Snapshot } from './snapshot.ts';
-import { snapshotFields } from './state.ts';
+import { matchingState, snapshotFields } from './state.ts';
 import { changeFacts, loadProfiles, profiles, quiesce } from './testing.ts';
 
 function sameContent(a: Snapshot, b: Snapshot, dict: TestEnv['ctx']['dict']): string[] {
@@ -59,4 +63,34 @@ describe.each(DATABASES)('the warm snapshot on %s', (kind) => {
     });
     expect(readFact(env.ctx.dict, snap.pop, 'region', row)).toBe(moved);
   });
+
+  it('persists the snapshot sealed, and a fresh process restores and catches it up to what a fresh load holds', async () => {
+    const fields = snapshotFields(env.ctx.dict, [], 0);
+    // A process that loads from entities persists what it loaded.
+    const first = matchingState(createCtx(env.ctx.config, env.db, () => env.clock.now));
+    const loaded = await first.reload();
+    const saved = await first.saved();
+    expect(saved).toMatchObject({ parts: 1 });
+    expect(saved!.stored).toBeLessThan(saved!.bytes);
+    // Changes after the save are caught up by the process that restores it.
+    const ids = (await env.db.query<{ id: string }>('SELECT e.id::text AS id FROM entities e ORDER BY e.id LIMIT 3')).rows.map((r) => r.id);
+    await changeFacts(env.ctx, ids[1], { household_income_pc: 1234.5, disability_category: 'hearing', disability_grade: 3 });
+    await loadProfiles(env.ctx, profiles(20, 5, 'snapshot-after-save'));
+    const fresh = matchingState(createCtx(env.ctx.config, env.db, () => env.clock.now));
+    const restored = await fresh.restore(fields);
+    expect(restored).toBeDefined();
+    expect(restored!.size).toBe(loaded.size + 25);
+    expect(sameContent(restored!, await Snapshot.load(env.ctx, fields), env.ctx.dict)).toEqual([]);
+    expect(readFact(env.ctx.dict, restored!.pop, 'household_income_pc', restored!.rowOf(Number(ids[1])))).toBe(1234.5);
+    // A full run in a fresh process starts from it (and finds nothing new to announce twice).
+    const other = createCtx(env.ctx.config, env.db, () => env.clock.now);
+    expect(await runFull(other)).toMatchObject({ snapshot: 'persisted', reloaded: false, entities: restored!.size });
+    // Sealed with the data key: another key cannot read it, and the process loads from entities instead.
+    const stranger = { ...env.ctx, crypto: createFieldCrypto(Buffer.alloc(32, 9)) };
+    expect(await restoreSnapshot(stranger, fields)).toEqual({ skipped: 'unreadable' });
+    const part = await env.db.query<{ data: Uint8Array }>('SELECT c.data FROM snapshot_cache c JOIN snapshot_cache_head h ON h.gen = c.gen LIMIT 1');
+    expect(() => stranger.crypto.decryptBytes(Buffer.from(part.rows[0].data))).toThrow();
+    // A field the persisted snapshot does not hold: not used.
+    expect(await restoreSnapshot(env.ctx, [...fields, 'name'])).toEqual({ skipped: 'lacks a field' });
+  }, 120_000);
 });

@@ -4,7 +4,7 @@
 // profile version its facts come from. A worker keeps one snapshot warm for days: changed
 // entities are patched in place and new ones appended (catchUp, apply); see decision 0014.
 import { performance } from 'node:perf_hooks';
-import { ENTITY_KIND_FIELD, PopulationBuilder, readFact, type Dictionary, type Facts, type Population, type Value } from '@kx/engine';
+import { ENTITY_KIND_FIELD, PopulationBuilder, readFact, type ColumnData, type Dictionary, type Facts, type Population, type Value } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { MAX_ENTITY_ID } from './bitset.ts';
@@ -32,6 +32,28 @@ export interface LoadOptions {
 
 /** How far back a catch-up looks past the last one, for transactions that committed late. */
 export const CATCH_UP_MARGIN_SECONDS = 60;
+
+/**
+ * A snapshot whose last full load from entities is older than this is loaded afresh (a warm
+ * one by the next full run, a persisted one by the process that finds it): the full load
+ * reconciles whatever catch-ups missed.
+ */
+export const SNAPSHOT_MAX_AGE_HOURS = 24;
+
+/** The arrays and times of a persisted snapshot (cache.ts), to rebuild it from. */
+export interface RestoredParts {
+  fields: readonly string[];
+  size: number;
+  rowIds: Uint32Array;
+  rowVersion: Int32Array;
+  /** Fills the empty columns (capacity ≥ size) with the persisted rows and code tables. */
+  fill(columns: Record<string, ColumnData>): void;
+  readAt: Date;
+  watermark: Date | null;
+  fullLoadAt: Date;
+  /** Hours since the full load, by the database clock. */
+  ageHours: number;
+}
 
 // Whole facts documents, parsed by the driver: extracting ninety fields in SQL costs the
 // database more than the client spends skipping the few it does not need.
@@ -61,8 +83,10 @@ export class Snapshot {
   watermark: Date | null;
   private readonly writer: ColumnWriter;
   private readonly decoder: FieldDecoder;
-  /** When it was loaded (process clock): a full run reloads a snapshot older than a day. */
-  readonly loadedAt = performance.now();
+  /** When its full load from entities was (process clock): a full run reloads a snapshot older than a day. */
+  loadedAt = performance.now();
+  /** Database time of that full load (persisted with the snapshot). */
+  fullLoadAt: Date;
   private holds = 0;
   private readonly values: (Value | undefined)[];
   private deferred: StoredRow[] = [];
@@ -75,8 +99,10 @@ export class Snapshot {
     capacity: number,
     readAt: Date,
     watermark: Date | null,
+    fill?: (columns: Record<string, ColumnData>) => void,
   ) {
     const empty = new PopulationBuilder(dict, { fields, capacity }).finish();
+    fill?.(empty.columns);
     this.pop = empty;
     this.writer = new ColumnWriter(dict, empty.columns, [ENTITY_KIND_FIELD, ...fields]);
     this.decoder = new FieldDecoder(dict, crypto, fields);
@@ -85,7 +111,23 @@ export class Snapshot {
     this.rowVersion = new Int32Array(capacity);
     this.idToRow = new Int32Array(capacity).fill(-1);
     this.readAt = readAt;
+    this.fullLoadAt = readAt;
     this.watermark = watermark;
+  }
+
+  /** A snapshot persisted earlier (cache.ts); the caller catches it up. */
+  static restore(ctx: Pick<Ctx, 'dict' | 'crypto'>, p: RestoredParts): Snapshot {
+    let maxId = 0;
+    for (let r = 0; r < p.size; r++) if (p.rowIds[r] > maxId) maxId = p.rowIds[r];
+    const snap = new Snapshot(ctx.dict, ctx.crypto, p.fields, Math.max(maxId, p.size) + 1024, p.readAt, p.watermark, p.fill);
+    snap.rowIds.set(p.rowIds);
+    snap.rowVersion.set(p.rowVersion);
+    for (let r = 0; r < p.size; r++) snap.idToRow[p.rowIds[r]] = r;
+    snap.size = p.size;
+    snap.pop = rewrap(snap.pop, p.size);
+    snap.fullLoadAt = p.fullLoadAt;
+    snap.loadedAt = performance.now() - p.ageHours * 3_600_000;
+    return snap;
   }
 
   /** Values present but invalid for their field (read as unknown). */

@@ -5,6 +5,7 @@ import { bindRule, effectiveRule, fieldsOf, parseDate, resolveParams, type Colum
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { compact, decodeBits, type CompactSet } from './bitset.ts';
+import { restoreSnapshot, saveSnapshot, type SaveResult } from './cache.ts';
 import { CatalogueCache } from './catalogue.ts';
 import { latestSets } from './sets.ts';
 import { Snapshot, type LoadOptions } from './snapshot.ts';
@@ -76,13 +77,18 @@ export class MatchingState {
   snapshot?: Snapshot;
   /** Worker threads for batch evaluation; absent in API processes (one thread is enough there). */
   pool?: ColumnarPool;
-  private loading?: Promise<Snapshot>;
+  private loading?: Promise<Snapshot | undefined>;
+  /** The persisting of the last snapshot loaded from entities (in the background). */
+  private saving?: Promise<SaveResult | undefined>;
 
   constructor(private readonly ctx: Ctx) {
     this.catalogue = new CatalogueCache(ctx.dict);
   }
 
-  /** The warm snapshot, caught up; loaded first when there is none or it lacks a field. */
+  /**
+   * The warm snapshot, caught up; when there is none, the persisted one (caught up); else,
+   * or when it lacks a field, loaded from entities.
+   */
   async warmSnapshot(need: readonly string[] = [], opts: LoadOptions = {}): Promise<Snapshot> {
     if (this.loading) await this.loading.catch(() => undefined);
     const snap = this.snapshot;
@@ -90,21 +96,60 @@ export class MatchingState {
       await snap.catchUp(this.ctx.db);
       return snap;
     }
+    if (!snap) {
+      const restored = await this.restore(need);
+      if (restored) return restored;
+    }
     return this.reload(need, opts);
+  }
+
+  private async fieldsFor(need: readonly string[]): Promise<string[]> {
+    const cat = await this.catalogue.get(this.ctx.db);
+    return snapshotFields(this.ctx.dict, cat.items, dayOf(this.ctx.today()), [...need, ...(this.snapshot?.fields ?? [])]);
+  }
+
+  /** Why the last restore found no usable persisted snapshot. */
+  restoreSkipped?: string;
+
+  /** The persisted snapshot (cache.ts), caught up, as the warm one; undefined when there is none usable. */
+  async restore(need: readonly string[] = []): Promise<Snapshot | undefined> {
+    const run = async () => {
+      const r = await restoreSnapshot(this.ctx, await this.fieldsFor(need));
+      if (!('snapshot' in r)) {
+        this.restoreSkipped = r.skipped;
+        return undefined;
+      }
+      await r.snapshot.catchUp(this.ctx.db);
+      return r.snapshot;
+    };
+    this.loading = run();
+    try {
+      const snap = await this.loading;
+      if (snap) this.snapshot = snap;
+      return snap;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  /** Waits for the background save of the snapshot, if one is under way; its figures. */
+  async saved(): Promise<SaveResult | undefined> {
+    return this.saving;
   }
 
   /** A fresh snapshot from the database (a full run, or a field the warm one lacks). */
   async reload(need: readonly string[] = [], opts: LoadOptions = {}): Promise<Snapshot> {
-    const run = async () => {
-      const cat = await this.catalogue.get(this.ctx.db);
-      const day = dayOf(this.ctx.today());
-      const fields = snapshotFields(this.ctx.dict, cat.items, day, [...need, ...(this.snapshot?.fields ?? [])]);
-      return Snapshot.load(this.ctx, fields, opts);
-    };
-    this.loading = run();
+    const run = async () => Snapshot.load(this.ctx, await this.fieldsFor(need), opts);
+    const loading = run();
+    this.loading = loading;
     try {
-      this.snapshot = await this.loading;
-      return this.snapshot;
+      const snap = await loading;
+      this.snapshot = snap;
+      // Persisted for the next process that starts without one; a failed save only costs
+      // that process a load from entities.
+      const previous = this.saving ?? Promise.resolve(undefined);
+      this.saving = previous.then(() => saveSnapshot(this.ctx, snap)).catch(() => undefined);
+      return snap;
     } finally {
       this.loading = undefined;
     }
