@@ -3,7 +3,11 @@
 // opens "/" in Chromium (playwright-core), waits until the network is quiet, and sums the
 // gzipped size of every JS file the page actually requested — lazy routes that were not
 // visited are not counted. Prints the list, then one JSON line {"first_page_js_gzip_kb": N}.
-// Budget (issue 7): ≤ 300 KB. `--no-build` reuses an existing dist.
+// Budget (issue 7): ≤ 300 KB. It builds into a temporary folder, so it never races the
+// service's or anyone's build of web/dist; `--no-build` measures the existing web/dist instead.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, preview } from 'vite';
@@ -13,9 +17,12 @@ const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_KB = 300;
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build')) await build({ root: webRoot, configFile: `${webRoot}vite.config.ts`, logLevel: 'warn' });
+  const reuse = process.argv.includes('--no-build');
+  const outDir = reuse ? join(webRoot, 'dist') : mkdtempSync(join(tmpdir(), 'kx-size-'));
+  const configFile = `${webRoot}vite.config.ts`;
+  if (!reuse) await build({ root: webRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   // The API is not running here: its calls fail fast, which does not change which JS the shell and Home load.
-  const server = await preview({ root: webRoot, configFile: `${webRoot}vite.config.ts`, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'silent' });
+  const server = await preview({ root: webRoot, configFile, build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'silent' });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
   const origin = `http://127.0.0.1:${address.port}`;
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    if (!reuse) rmSync(outDir, { recursive: true, force: true });
   }
 }
 

@@ -1,58 +1,93 @@
-// The frame around every page: the header (name, navigation, language, who is logged in),
-// the page, and a footer. Phone to desktop: the menu collapses under 768 px.
+// The frame around every page: the header (name, navigation, language, who is logged in, the
+// unread badge), the page, and a footer. Kept light on purpose — it is in the public first
+// page's JavaScript (budget ≤ 300 KB gzip, `npm run size:portal`): plain links instead of
+// antd Menu/Dropdown, no icon pack. Phone to desktop: the navigation wraps under the name.
 import { Suspense } from 'react';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Button, Dropdown, Layout, Menu, Segmented, Space, Spin, Typography } from 'antd';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Badge, Button, Spin } from 'antd';
 import { useI18n } from './i18n.tsx';
+import { InboxProvider, useInbox } from './inbox.tsx';
 import { isStaff, useSession } from './session.tsx';
 
-const { Header, Content, Footer } = Layout;
+const CSS = `
+.kx-app{min-height:100vh;display:flex;flex-direction:column;background:#f5f5f5}
+.kx-content{flex:1;padding:16px clamp(8px,3vw,32px)}
+.kx-footer{text-align:center;padding:16px;color:#595959}
+.kx-header{background:#001529;display:flex;flex-wrap:wrap;align-items:center;gap:4px 16px;padding:8px 16px;height:auto;line-height:1.5}
+.kx-brand{color:#fff;font-weight:600;font-size:18px;white-space:nowrap}
+.kx-nav{display:flex;flex-wrap:wrap;gap:2px 4px;flex:1;min-width:0}
+.kx-nav a{color:rgba(255,255,255,.8);padding:6px 10px;border-radius:6px;white-space:nowrap}
+.kx-nav a:hover,.kx-nav a:focus-visible{color:#fff;background:rgba(255,255,255,.12)}
+.kx-nav a.active{color:#fff;background:#c8102e}
+.kx-user{display:flex;align-items:center;gap:8px;color:#fff;flex-wrap:wrap}
+.kx-user .ant-btn-text{color:#fff}
+@media (max-width:600px){.kx-nav{order:3;flex-basis:100%}}
+`;
 
-export function Shell() {
+function InboxLink() {
+  const { t } = useI18n();
+  const { unread } = useInbox();
+  const n = unread ?? 0;
+  return (
+    <NavLink to="/me/inbox" aria-label={n ? t(`消息（${n} 条未读）`, `Inbox (${n} unread)`) : t('消息', 'Inbox')}>
+      <Badge count={n} size="small" offset={[8, -2]}><span style={{ color: 'inherit' }}>{t('消息', 'Inbox')}</span></Badge>
+    </NavLink>
+  );
+}
+
+function Frame() {
   const { t, locale, setLocale } = useI18n();
   const { me, logout } = useSession();
   const nav = useNavigate();
   const loc = useLocation();
   const staff = isStaff(me);
-  const items = [
-    { key: '/', label: <Link to="/">{t('首页', 'Home')}</Link> },
-    { key: '/search', label: <Link to="/search">{t('政策查询', 'Search')}</Link> },
-    ...(me && !staff ? [{ key: '/me', label: <Link to="/me">{t('我能享受什么', 'My entitlements')}</Link> }] : []),
-    ...(staff ? [{ key: '/console', label: <Link to="/console">{t('工作台', 'Console')}</Link> }] : []),
-  ];
-  const selected = items.map((i) => i.key).filter((k) => k !== '/' && loc.pathname.startsWith(k)).sort((a, b) => b.length - a.length)[0] ?? '/';
+  const name = me ? String(me.display_name ?? me.username ?? '') : '';
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 16 }}>
-        <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 18, whiteSpace: 'nowrap' }} aria-label={t('政策快享首页', 'Kuaixiang home')}>
+    <div className="kx-app">
+      <style>{CSS}</style>
+      <header className="kx-header">
+        <Link to="/" className="kx-brand" aria-label={t('政策快享首页', 'Kuaixiang home')}>
           政策快享{locale === 'en' ? ' Kuaixiang' : ''}
         </Link>
-        <Menu theme="dark" mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, minWidth: 0 }} />
-        <Space>
-          <Segmented
-            size="small"
-            aria-label={t('语言', 'Language')}
-            value={locale}
-            onChange={(v) => setLocale(v as 'zh-CN' | 'en')}
-            options={[{ label: '中文', value: 'zh-CN' }, { label: 'EN', value: 'en' }]}
-          />
+        <nav className="kx-nav" aria-label={t('主导航', 'Main navigation')}>
+          <NavLink to="/" end>{t('首页', 'Home')}</NavLink>
+          <NavLink to="/search">{t('政策查询', 'Search')}</NavLink>
+          {me && !staff && <NavLink to="/me" end>{t('我能享受什么', 'My entitlements')}</NavLink>}
+          {me && !staff && <NavLink to="/me/applications">{t('我的申请', 'Applications')}</NavLink>}
+          {me && !staff && <NavLink to="/me/grants">{t('我的兑现', 'My grants')}</NavLink>}
+          {me && <InboxLink />}
+          {staff && <NavLink to="/console">{t('工作台', 'Console')}</NavLink>}
+        </nav>
+        <div className="kx-user">
+          <Button size="small" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} aria-label={locale === 'en' ? '切换到中文' : 'Switch to English'} lang={locale === 'en' ? 'zh-CN' : 'en'}>
+            {locale === 'en' ? '中文' : 'EN'}
+          </Button>
           {me ? (
-            <Dropdown menu={{ items: [{ key: 'out', label: t('退出登录', 'Log out'), onClick: () => void logout().then(() => nav('/')) }] }}>
-              <Button type="text" style={{ color: '#fff' }}>{String((me as { display_name?: string }).display_name ?? (me as { username?: string }).username ?? '')}</Button>
-            </Dropdown>
+            <>
+              <span>{name}</span>
+              <Button size="small" type="text" onClick={() => void logout().then(() => nav('/'))}>{t('退出登录', 'Log out')}</Button>
+            </>
           ) : (
-            <Button type="primary" onClick={() => nav(`/login?next=${encodeURIComponent(loc.pathname)}`)}>{t('登录', 'Log in')}</Button>
+            loc.pathname !== '/login' && (
+              <Button type="primary" size="small" onClick={() => nav(`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`)}>{t('登录', 'Log in')}</Button>
+            )
           )}
-        </Space>
-      </Header>
-      <Content style={{ padding: '16px clamp(8px, 3vw, 32px)' }}>
+        </div>
+      </header>
+      <main className="kx-content">
         <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
           <Outlet />
         </Suspense>
-      </Content>
-      <Footer style={{ textAlign: 'center' }}>
-        <Typography.Text type="secondary">{t('政策快享 · 政策即代码，应享尽享', 'Kuaixiang · policies as code, every benefit to everyone entitled')}</Typography.Text>
-      </Footer>
-    </Layout>
+      </main>
+      <footer className="kx-footer">{t('政策快享 · 政策即代码，应享尽享', 'Kuaixiang · policies as code, every benefit to everyone entitled')}</footer>
+    </div>
+  );
+}
+
+export function Shell() {
+  return (
+    <InboxProvider>
+      <Frame />
+    </InboxProvider>
   );
 }

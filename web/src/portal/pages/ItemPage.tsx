@@ -1,0 +1,158 @@
+// /items/:id — one policy item as people read it (图解): who it is for, the conditions as a
+// checklist printed from the rule, the amount as a formula with a worked example taken from
+// the item's own test cases, the department, the window, materials, the mode, related items;
+// and for a logged-in enterprise or resident, its own verdict with the explanation.
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Alert, Button, Card, Descriptions, List, Space, Table, Tag, Typography } from 'antd';
+import { api } from '../../app/api.ts';
+import { useI18n } from '../../app/i18n.tsx';
+import { isStaff, useSession } from '../../app/session.tsx';
+import { AudienceTag, Explanation, Loading, ModeBadge, VerdictTag, money, useLoad } from '../components/common.tsx';
+import { Checklist } from '../components/Checklist.tsx';
+import { formatValue, useDictionary } from '../components/dictionary.tsx';
+import type { ResponseOf } from '../../../../server/client/client.ts';
+
+type ItemDetail = ResponseOf<'/api/v1/items/{id}', 'get'>;
+type Version = NonNullable<ItemDetail['current']>;
+
+interface Case { name: string; date: string; facts: Record<string, unknown>; expect: { verdict: string; amount?: string | null } }
+interface Param { name: string; label?: { zh: string; en?: string }; unit?: string; versions: { from: string; to?: string; value: { kind: string; value?: unknown } }[] }
+
+/** The value of a parameter on a day (the versions are dated). */
+function paramOn(p: Param, day: string): string {
+  const v = p.versions.filter((x) => x.from <= day && (!x.to || x.to >= day)).at(-1) ?? p.versions.at(-1);
+  if (!v) return '—';
+  const val = v.value.value;
+  return Array.isArray(val) ? val.join('、') : String(val ?? v.value.kind);
+}
+
+function WorkedExample({ v }: { v: Version }) {
+  const { t, locale } = useI18n();
+  const dict = useDictionary();
+  const cases = ((v.body.cases ?? []) as Case[]).filter((c) => c.expect.verdict === 'eligible' && c.expect.amount);
+  const c = cases[0];
+  if (!c) return null;
+  return (
+    <div data-testid="worked-example" style={{ background: '#fafafa', padding: 12, borderRadius: 6, marginTop: 8 }}>
+      <Typography.Text strong>{t('算例：', 'Worked example: ')}{c.name}</Typography.Text>
+      <ul style={{ margin: '6px 0' }}>
+        {Object.entries(c.facts).map(([k, val]) => {
+          const f = dict?.fields.find((x) => x.key === k);
+          return <li key={k}>{f ? (locale === 'en' ? f.label.en : f.label.zh) : k}：{formatValue(dict, k, val, locale)}</li>;
+        })}
+      </ul>
+      <div>{t('可得金额', 'Amount')} = <strong>{money(c.expect.amount, v.body.amount_unit ?? t('元', 'yuan'))}</strong></div>
+    </div>
+  );
+}
+
+function MyVerdict({ itemId }: { itemId: string }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const entity = me?.entity_id;
+  const m = useLoad(async () => (entity ? api.get('/api/v1/entities/{id}/matches/{item}', { params: { id: entity, item: itemId } }) : null), [entity, itemId]);
+  if (!entity || !m.data) return null;
+  const r = m.data as unknown as { verdict: string; explanation?: unknown; amount?: { value?: string } | null };
+  return (
+    <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('我的情况', 'My case')}</Typography.Title>} style={{ marginTop: 16 }} data-testid="my-verdict">
+      <Space wrap><VerdictTag verdict={r.verdict} />{r.amount?.value ? <span>{t('预计金额', 'Estimated amount')}：{money(r.amount.value)}</span> : null}</Space>
+      <div style={{ marginTop: 8 }}><Explanation node={r.explanation} /></div>
+      {r.verdict !== 'eligible' && <Link to="/me">{t('补充信息，看看能否享受', 'Supply the missing facts')}</Link>}
+    </Card>
+  );
+}
+
+function Related({ documentId, self }: { documentId: string; self: string }) {
+  const { t, locale } = useI18n();
+  const d = useLoad(() => api.get('/api/v1/documents/{id}', { params: { id: documentId } }), [documentId]);
+  const items = (d.data?.items ?? []).filter((i) => i.id !== self);
+  if (!items.length) return null;
+  return (
+    <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('相关事项', 'Related items')}</Typography.Title>} style={{ marginTop: 16 }}>
+      <List dataSource={items} renderItem={(i) => (
+        <List.Item><Space wrap><Link to={`/items/${encodeURIComponent(i.id)}`}>{locale === 'en' && i.title_en ? i.title_en : i.title}</Link><ModeBadge mode={i.mode} /></Space></List.Item>
+      )} />
+    </Card>
+  );
+}
+
+function ApplyAction({ v }: { v: Version }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const nav = useNavigate();
+  if (v.mode === 'auto') return <Alert type="success" showIcon title={t('免申即享：符合条件的主体无需申请，系统自动兑现并通知。', 'No application needed: everyone eligible is paid automatically and notified.')} />;
+  if (v.mode === 'offline') return <Alert type="info" showIcon title={t('请携带材料到责任部门窗口办理。', 'Apply in person at the department’s window, with the materials below.')} />;
+  if (isStaff(me)) return null;
+  return <Button type="primary" size="large" onClick={() => nav(`/apply/${encodeURIComponent(v.item_id)}`)}>{t('在线申请', 'Apply online')}</Button>;
+}
+
+export default function ItemPage() {
+  const { id = '' } = useParams();
+  const { t, locale } = useI18n();
+  const state = useLoad(() => api.get('/api/v1/items/{id}', { params: { id } }), [id]);
+  return (
+    <Loading state={state}>
+      {(item) => {
+        const v = item.current;
+        if (!v) return <Alert type="warning" title={t('该事项尚未发布。', 'This item is not published.')} />;
+        const b = v.body;
+        const en = locale === 'en';
+        const lines = en && v.rule.eligibility_en?.length ? v.rule.eligibility_en : v.rule.eligibility_zh;
+        const formula = en ? v.rule.amount_en ?? v.rule.amount_zh : v.rule.amount_zh;
+        const params = (b.params ?? []) as Param[];
+        const day = v.rule.params_on ?? new Date().toISOString().slice(0, 10);
+        return (
+          <div style={{ maxWidth: 960, margin: '0 auto' }}>
+            <Typography.Title level={1} style={{ fontSize: 'clamp(22px, 4vw, 30px)' }}>{en && b.title_en ? b.title_en : v.title}</Typography.Title>
+            <Space wrap style={{ marginBottom: 12 }}>
+              <ModeBadge mode={v.mode} />
+              <AudienceTag audience={v.audience} />
+              {(b.tags ?? []).map((tag) => <Tag key={tag}>{tag}</Tag>)}
+            </Space>
+            {b.summary && <Typography.Paragraph>{b.summary}</Typography.Paragraph>}
+            <ApplyAction v={v} />
+            <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} style={{ marginTop: 16 }}
+              items={[
+                { key: 'dept', label: t('责任部门', 'Department'), children: item.department_name },
+                { key: 'doc', label: t('政策文件', 'Policy document'), children: <Link to={`/documents/${encodeURIComponent(item.document_id)}`}>{item.document_title}</Link> },
+                { key: 'region', label: t('适用地区', 'Region'), children: v.rule.region_names.join('、') },
+                { key: 'valid', label: t('有效期', 'In force'), children: `${v.valid_from} — ${v.valid_to ?? t('长期', 'open-ended')}` },
+                { key: 'window', label: t('申报期', 'Application window'), children: b.window ? `${b.window.from} — ${b.window.to ?? t('长期', 'open-ended')}` : t('全年可申报', 'all year') },
+                { key: 'days', label: t('承诺办结时限', 'Statutory time limit'), children: t(`${b.statutory_days} 个工作日`, `${b.statutory_days} working days`) },
+              ]} />
+            <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('图解：谁能享受', 'At a glance: who is eligible')}</Typography.Title>} style={{ marginTop: 16 }}>
+              <Checklist lines={lines} label={t('享受条件', 'Conditions')} />
+            </Card>
+            {formula && (
+              <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('图解：能拿多少', 'At a glance: how much')}</Typography.Title>} style={{ marginTop: 16 }}>
+                <div data-testid="formula"><Typography.Text code>{formula}</Typography.Text> {b.amount_unit ?? ''}{b.period === 'year' ? t('（每年）', ' (per year)') : b.period === 'month' ? t('（每月）', ' (per month)') : ''}</div>
+                {params.length > 0 && (
+                  <Table size="small" style={{ marginTop: 8 }} pagination={false} rowKey="name" dataSource={params}
+                    columns={[
+                      { title: t('参数', 'Parameter'), render: (_: unknown, p: Param) => (p.label ? (en ? p.label.en ?? p.label.zh : p.label.zh) : p.name) },
+                      { title: t(`取值（${day}）`, `Value (${day})`), render: (_: unknown, p: Param) => `${paramOn(p, day)}${p.unit ? ` ${p.unit}` : ''}` },
+                    ]} />
+                )}
+                <WorkedExample v={v} />
+              </Card>
+            )}
+            <MyVerdict itemId={id} />
+            <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('申请材料', 'Materials')}</Typography.Title>} style={{ marginTop: 16 }}>
+              {(b.materials ?? []).length === 0 ? <Typography.Text>{t('无需提交材料。', 'No materials needed.')}</Typography.Text> : (
+                <ul>
+                  {(b.materials ?? []).map((m) => (
+                    <li key={m.name}>{m.name}{m.provided_by ? <Tag color="green" style={{ marginInlineStart: 8 }}>{t('由数据共享提供，免提交', 'supplied from shared data')}</Tag> : m.required ? <Tag style={{ marginInlineStart: 8 }}>{t('必交', 'required')}</Tag> : null}</li>
+                  ))}
+                </ul>
+              )}
+              {(b.review_steps ?? []).length > 0 && (
+                <Typography.Paragraph type="secondary">{t('办理流程：', 'Steps: ')}{(b.review_steps ?? []).map((s) => `${s.name}（${s.days}${t(' 个工作日', ' working days')}）`).join(' → ')}</Typography.Paragraph>
+              )}
+            </Card>
+            <Related documentId={item.document_id} self={id} />
+          </div>
+        );
+      }}
+    </Loading>
+  );
+}
