@@ -2,12 +2,13 @@
 // decision in one transaction with its events, notices and audit entry. The application row
 // is locked first, so two reviewers deciding parallel steps at once are serialised and the
 // one who completes the stage opens the next (or approves the application) exactly once.
-import { evaluateItem, parseDate } from '@kx/engine';
+import { dec, evaluateItem, parseDate } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { badInput, DomainError, notFound } from '../../errors.ts';
 import { actorOf, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { settleAgainstGrants } from '../grants/modes.ts';
 import { loadCalendar } from './calendar.ts';
 import { eventKey, notifyApplicant, recordEvent } from './events.ts';
 import { lastStage, openStage } from './flow.ts';
@@ -80,10 +81,15 @@ async function finalApproval(ctx: Ctx, q: Queryable, app: AppRow, by: Principal,
   const v = evaluateItem(item, formEntity(ctx, app.entity_kind, app.form), ctx.dict, parseDate(day)!, { explain: false, counterfactuals: false });
   if (v.verdict !== 'eligible' || (item.amount && !v.amount?.value))
     throw new DomainError('INVALID_STATE', `按申请表信息已不能核定为符合条件（${v.verdict}），请退回补正`, `the form no longer settles the verdict as eligible (${v.verdict}); return it for correction`);
-  const amount = v.amount?.value ?? null;
+  const computed = v.amount?.value ?? null;
+  // 从高不重复 across modes: a lower auto grant of the group is superseded or deducted (grants/modes.ts).
+  const settled = item.stacking_group && computed !== null ? await settleAgainstGrants(q, app, item.stacking_group, computed, now, actorOf(by)) : undefined;
+  const amount = settled ? settled.pay : computed;
   await setStatus(q, app.id, 'approved', now, { decided: true, amount, reason: null });
-  await recordEvent(q, app, 'approved', eventKey(app.id, 'approved'), now, { detail: { amount, unit: item.amount_unit ?? null } });
-  const money = amount === null ? '' : `，核定金额 ${amount}${item.amount_unit ?? '元'}`;
+  if (settled && settled.pay !== dec(computed!).toFixed(2)) await q.query('UPDATE applications SET item_amount = $2 WHERE id = $1', [app.id, computed]);
+  await recordEvent(q, app, 'approved', eventKey(app.id, 'approved'), now, { detail: { amount, unit: item.amount_unit ?? null, ...(settled?.superseded.length || settled?.deducted !== '0.00' ? { item_amount: computed, superseded_grants: settled?.superseded, deducted: settled?.deducted } : {}) } });
+  const less = settled && settled.deducted !== '0.00' ? `（同组已发放的免申即享 ${settled.deducted} 元已扣除）` : '';
+  const money = amount === null ? '' : `，核定金额 ${amount}${item.amount_unit ?? '元'}${less}`;
   await notifyApplicant(q, app, { kind: 'application.approved', title: `申请已批准：${item.title}`, body: `您的申请（编号 ${app.id}）已审核通过${money}。`, causeKey: eventKey(app.id, 'approved') }, now);
   await appendAudit(q, { actor: actorOf(by), action: 'application.approve', subject: `application:${app.id}`, detail: { amount } });
 }

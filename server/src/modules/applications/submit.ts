@@ -8,6 +8,7 @@ import type { Ctx } from '../../context.ts';
 import { badInput, DomainError } from '../../errors.ts';
 import { actorOf, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { assertNoHigherGrant } from '../grants/modes.ts';
 import { loadCalendar } from './calendar.ts';
 import { eventKey, notifyApplicant, recordEvent } from './events.ts';
 import { insertSteps, openStage, planSteps } from './flow.ts';
@@ -78,6 +79,8 @@ export async function submitApplication(ctx: Ctx, by: Principal, id: string): Pr
     const problems = submissionProblems(ctx, app, item, evidence, await currentMaterials(q, id), steps);
     if (Object.values(problems).some((x) => x.length)) throw refuse(ctx, problems);
     formEntity(ctx, app.entity_kind, app.form); // opens every sealed value now: a broken one fails the submission, not a review
+    // 从高不重复 across modes: a grant of the group already paying as much makes the application pointless.
+    if (item.stacking_group) await assertNoHigherGrant(q, app, item.stacking_group, evidence.amount);
 
     const cal = await loadCalendar(q);
     const round = app.round + 1;

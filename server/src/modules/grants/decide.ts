@@ -15,9 +15,13 @@
 import { dec, type Dec } from '@kx/engine';
 
 export const LIVE = ['pending_confirmation', 'granted', 'batched', 'paid', 'payment_failed'] as const;
-/** In the payout pipeline: kept even when a higher grant of the group arrives. */
-export const LOCKED = new Set<string>(['batched', 'paid', 'payment_failed']);
-const LIVE_SET = new Set<string>(LIVE);
+/**
+ * In the payout pipeline: kept even when a higher grant of the group arrives. 'approved' is
+ * an application of the group (online mode) whose decision stands — write.ts lists those
+ * beside the grants, so that a grant pays only what is above it (modes.ts).
+ */
+export const LOCKED = new Set<string>(['batched', 'paid', 'payment_failed', 'approved']);
+const LIVE_SET = new Set<string>([...LIVE, 'approved']);
 
 export interface Offer {
   entity: number;

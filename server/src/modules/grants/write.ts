@@ -8,6 +8,7 @@ import type { Queryable } from '../../db/db.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { decideChunk, LIVE, type Budget, type ChunkDecision, type ExistingGrant, type Offer } from './decide.ts';
 import type { AutoItem } from './items.ts';
+import { DECIDED_APPLICATION, lockStackingGroup } from './modes.ts';
 import type { EvidenceFact } from './read.ts';
 
 export interface Unit {
@@ -101,10 +102,7 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
   const { unit, offers } = input;
   const itemIds = unit.items.map((i) => i.id).sort();
   const entities = offers.map((o) => o[0].entity);
-  if (unit.group) {
-    await q.query('INSERT INTO grant_group_locks (stacking_group, period_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [unit.group, unit.period]);
-    await q.query('SELECT 1 FROM grant_group_locks WHERE stacking_group = $1 AND period_key = $2 FOR UPDATE', [unit.group, unit.period]);
-  }
+  if (unit.group) await lockStackingGroup(q, unit.group, unit.period);
   await q.query('INSERT INTO grant_ledger (item_id, period_key) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [itemIds, unit.period]);
   const serial = isSerial(unit);
   const ledger = serial
@@ -133,6 +131,17 @@ export async function writeChunk(q: Queryable, input: ChunkInput): Promise<Chunk
     [entities, unit.period, itemIds, unit.group, LIVE],
   );
   const held: ExistingGrant[] = existing.rows.map((r) => ({ id: r.id, entity: Number(r.entity_id), item: r.item_id, status: r.status, amount: r.amount, item_amount: r.item_amount }));
+  // Decided applications of the group count like grants in the payout pipeline (从高不重复 across modes).
+  if (unit.group) {
+    const apps = await q.query<{ id: string; entity_id: string; item_id: string; amount: string; item_amount: string }>(
+      `SELECT a.id::text AS id, a.entity_id::text AS entity_id, a.item_id, a.amount::text AS amount, COALESCE(a.item_amount, a.amount)::text AS item_amount FROM applications a
+         JOIN item_versions iv ON iv.item_id = a.item_id AND iv.version = a.item_version
+        WHERE a.entity_id = ANY($1::bigint[]) AND a.period = $2 AND iv.body ->> 'stacking_group' = $3
+          AND a.status = ANY($4::text[]) AND a.amount IS NOT NULL`,
+      [entities, unit.period, unit.group, DECIDED_APPLICATION],
+    );
+    for (const a of apps.rows) held.push({ id: `application:${a.id}`, entity: Number(a.entity_id), item: a.item_id, status: 'approved', amount: a.amount, item_amount: a.item_amount });
+  }
   const confirm = new Map(unit.items.map((i) => [i.id, i.confirmIntent]));
   const d = decideChunk({ offers, existing: held, budgets, stacking: unit.group !== null, confirmIntent: (i) => confirm.get(i) === true });
   for (const [item, b] of budgets) if (b.exhausted) input.exhausted.set(item, b.exhausted);
