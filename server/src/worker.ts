@@ -5,7 +5,7 @@
 import { ColumnarPool } from '@kx/engine';
 import type { Ctx } from './context.ts';
 import { catalogueJobs } from './modules/catalogue/expiry.ts';
-import { grantJobs } from './modules/grants/job.ts';
+import { enqueueGrantsAfterFullMatch, enqueueGrantsAfterItemMatch, grantJobs, scheduleDailyGrantRun } from './modules/grants/job.ts';
 import { applicationJobs } from './modules/applications/deadlines.ts';
 import { Worker, type JobHandler } from './modules/jobs/queue.ts';
 import { refreshEntity } from './modules/matching/entity.ts';
@@ -18,9 +18,17 @@ export const ENTITY_QUEUE = 'match.entity';
 /** The matching jobs, by queue. */
 export function matchingJobs(ctx: Ctx): Record<string, JobHandler> {
   return {
-    'match.full': async (job, { progress }) =>
-      runFull(ctx, { by: (job.payload.requested_by as string | null | undefined) ?? null, reload: job.payload.reload === true, progress: (p) => progress(p) }),
-    'match.item': async (job) => runItem(ctx, String(job.payload.item_id), Number(job.payload.version)),
+    // A finished run enqueues the grant run its verdicts call for (免申即享 without an operator).
+    'match.full': async (job, { progress }) => {
+      const summary = await runFull(ctx, { by: (job.payload.requested_by as string | null | undefined) ?? null, reload: job.payload.reload === true, progress: (p) => progress(p) });
+      await enqueueGrantsAfterFullMatch(ctx.db, summary.run_id);
+      return summary;
+    },
+    'match.item': async (job) => {
+      const summary = await runItem(ctx, String(job.payload.item_id), Number(job.payload.version));
+      if (!summary.skipped) await enqueueGrantsAfterItemMatch(ctx.db, summary.item_id, summary.version);
+      return summary;
+    },
     [ENTITY_QUEUE]: async (job) => refreshEntity(ctx, String(job.payload.entity_id)),
     [SIMULATE_QUEUE]: async (job) => runSimulationJob(ctx, job.payload as never),
   };
@@ -71,6 +79,9 @@ export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<
       }
     },
     async start() {
+      // A running worker keeps the daily grant run scheduled (one job per day, keyed by the
+      // day, so any number of workers starting schedule it once); drain() does not.
+      await scheduleDailyGrantRun(ctx);
       running = Promise.all([heavy.start(), light.start()]);
       await running;
     },
