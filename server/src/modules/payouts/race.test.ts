@@ -8,6 +8,7 @@ import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { verifyAudit } from '../audit/audit.ts';
 import { createBatch } from './batches.ts';
 import { consoleOperator } from './officer.ts';
+import type { Batch } from './schema.ts';
 import { seedApplication, seedEntity, seedGrant, seedItem, settleOnClose } from './testing.ts';
 
 const DEPT = 'lc-rsj';
@@ -38,7 +39,7 @@ describe.each(DATABASES)('payout batch makers racing (%s)', (kind) => {
     });
     const make = () => createBatch(env.ctx, officer, DEPT).then((r) => r.batch, (e: { code?: string }) => e.code ?? e);
     const results = kind === 'postgres' ? await Promise.all([make(), make(), make()]) : [await make(), await make(), await make()];
-    const batches = results.filter((r) => typeof r === 'object');
+    const batches = results.filter((r): r is Batch => typeof r === 'object');
     // A maker that found every case taken says so (409), it never fails otherwise.
     for (const r of results) if (typeof r !== 'object') expect(r).toBe('INVALID_STATE');
     expect(batches.length).toBeGreaterThanOrEqual(1);
