@@ -97,6 +97,11 @@ function toInput(f: Fields, rule: string): ItemInput {
   } as ItemInput;
 }
 
+/** An item whose validity has already ended is simulated on its first day (the server's default is today or its start). */
+function simBody(item: ItemInput): { item: ItemInput; as_of?: string } {
+  return item.valid_to && item.valid_to < today() ? { item, as_of: item.valid_from } : { item };
+}
+
 const where = (e: EngineError) => (e.loc ? `${e.loc.line}:${e.loc.col} ` : '');
 
 /** A labelled field: the label is tied to the control by id (screen readers, e2e selectors). */
@@ -349,7 +354,7 @@ export default function ItemEditor() {
     if (!detail || !debounced || (role !== 'clerk' && role !== 'approver')) { setSimState(detail ? 'idle' : 'unsaved'); return; }
     const seq = ++simSeq.current;
     setSimState('running');
-    api.post('/api/v1/items/{id}/simulate', { params: { id: detail.id }, body: { item: JSON.parse(debounced) as ItemInput } }).then(
+    api.post('/api/v1/items/{id}/simulate', { params: { id: detail.id }, body: simBody(JSON.parse(debounced) as ItemInput) }).then(
       (r) => { if (seq !== simSeq.current) return; setSimError(undefined); if (r.status === 'done') { setSim(r.result); setSimState('idle'); } else setSimState('queued'); },
       (e: unknown) => { if (seq !== simSeq.current) return; setSimError(errorText(e, locale)); setSimState('idle'); },
     );
