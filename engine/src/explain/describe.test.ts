@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { resolveParams } from '../params/resolve.ts';
-import { describeCondition, describeValue } from './describe.ts';
+import { describeCondition, describeValue, fmtValue } from './describe.ts';
+import { dec } from '../values/decimal.ts';
+import type { FieldDef } from '../dictionary/types.ts';
 
 const params = resolveParams([{ name: 'cap', type: 'dec', versions: [{ from: '2024-01-01', value: { kind: 'num', value: '300' } }] }], 20000);
 const env = { dict: TEST_DICT, params };
@@ -29,11 +31,11 @@ const ROWS: [string, string, string][] = [
   ['employees is known', '从业人员已知', 'employees is known'],
   ['employees is missing', '从业人员未知', 'employees is missing'],
   ['age(birth_date) >= 60', '年龄 ≥ 60 周岁', 'age ≥ 60 years'],
-  ['years_since(registered_on) >= 1', '成立年限 ≥ 1 年', 'years since registered_on ≥ 1 years'],
+  ['years_since(registered_on) >= 1', '成立年限 ≥ 1 年', 'years since registered_on ≥ 1 year'],
   ['rd_expense / revenue >= 3%', '研发费用 ÷ 营业收入 ≥ 3%', 'rd_expense ÷ revenue ≥ 3%'],
   ['not (employees > 5)', '并非（从业人员 > 5 人）', 'not (employees > 5 persons)'],
-  ['employees > 1 and revenue > 2', '从业人员 > 1 人，且营业收入 > 2 万元', 'employees > 1 persons, and revenue > 2 10k yuan'],
-  ['employees > 1 or revenue > 2', '（从业人员 > 1 人，或营业收入 > 2 万元）', '(employees > 1 persons, or revenue > 2 10k yuan)'],
+  ['employees > 1 and revenue > 2', '从业人员 > 1 人，且营业收入 > 2 万元', 'employees > 1 person, and revenue > 2 10k yuan'],
+  ['employees > 1 or revenue > 2', '（从业人员 > 1 人，或营业收入 > 2 万元）', '(employees > 1 person, or revenue > 2 10k yuan)'],
   ['at least 2 of (employees > 1, revenue > 2, ui_insured_local)', '以下 3 项中至少满足 2 项', 'at least 2 of these 3'],
 ];
 
@@ -46,7 +48,13 @@ describe('rules in plain words', () => {
   it('describes formulas, including conditionals, tiers and lookups', () => {
     expect(describeValue(parseExpr('min(revenue * 15%, 2000)'), env, 'zh')).toBe('min(营业收入 × 15%, 2000)');
     expect(describeValue(parseExpr('if size_class = "large" then 30% else 60%'), env, 'zh')).toBe('若企业规模 为 大型则 30%，否则 60%');
+    expect(describeValue(parseExpr('(if size_class = "large" then 30 else 60) * 2'), env, 'zh')).toBe('(若企业规模 为 大型则 30，否则 60) × 2');
+    expect(describeValue(parseExpr('2 * if size_class = "large" then 30 else 60'), env, 'en')).toMatch(/^2 × \(if .* then 30 else 60\)$/);
     expect(describeValue(parseExpr('tier(employees, $t)'), env, 'zh')).toBe('按从业人员分档');
+    const months: FieldDef = { key: 'm', type: 'int', label: { zh: '月数', en: 'Months' }, source: '', kinds: [], unit: { zh: '个月', en: 'months' } };
+    expect(fmtValue({ t: 'num', v: dec('1') }, months, env, 'en')).toBe('1 month');
+    expect(fmtValue({ t: 'num', v: dec('2') }, months, env, 'en')).toBe('2 months');
+    expect(fmtValue({ t: 'num', v: dec('1') }, months, env, 'zh')).toBe('1 个月');
     expect(describeValue(parseExpr('lookup(size_class, $t)'), env, 'en')).toBe('by size_class');
     expect(describeValue(parseExpr('-revenue'), env, 'zh')).toBe('−营业收入');
     expect(describeValue(parseExpr('today'), env, 'zh')).toBe('评估日');

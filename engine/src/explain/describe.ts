@@ -36,7 +36,9 @@ export function subjectField(e: Expr, dict: Dictionary): FieldDef | undefined {
 function fmtNumber(text: string, def: FieldDef | undefined, lang: Lang, pct?: boolean): string {
   if (pct || def?.percent) return `${decToString(dec(text).times(100))}%`;
   const unit = def?.unit?.[lang];
-  return unit ? (lang === 'zh' ? `${text} ${unit}` : `${text} ${unit}`) : text;
+  if (!unit) return text;
+  // English units are plural nouns (persons, months, years): one of them is singular.
+  return lang === 'en' && text === '1' && /[^s]s$/.test(unit) ? `1 ${unit.slice(0, -1)}` : `${text} ${unit}`;
 }
 
 function fmtCode(code: string, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
@@ -102,7 +104,9 @@ export function describeValue(e: Expr, env: DescribeEnv, lang: Lang, def?: Field
       return lang === 'zh' ? '评估日' : 'the evaluation date';
     case 'arith': {
       const sym = { '+': '+', '-': '−', '*': '×', '/': '÷' }[e.arith];
-      const wrap = (x: Expr) => (x.op === 'arith' ? `(${d(x)})` : d(x));
+      // A conditional operand is bracketed too: "(若…则 A，否则 B) × 10%" — without the brackets the
+      // factor reads as belonging to the else branch alone.
+      const wrap = (x: Expr) => (x.op === 'arith' || x.op === 'if' ? `(${d(x)})` : d(x));
       return `${wrap(e.left)} ${sym} ${wrap(e.right)}`;
     }
     case 'neg':
