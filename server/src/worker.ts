@@ -12,6 +12,7 @@ import { refreshEntity } from './modules/matching/entity.ts';
 import { runFull, runItem } from './modules/matching/runs-service.ts';
 import { runSimulationJob, SIMULATE_QUEUE } from './modules/matching/simulate.ts';
 import { matchingState } from './modules/matching/state.ts';
+import { pushWorker } from './modules/push/worker.ts';
 
 export const ENTITY_QUEUE = 'match.entity';
 
@@ -56,9 +57,11 @@ export interface RunningWorker {
 export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<RunningWorker> {
   const state = matchingState(ctx);
   state.pool ??= await ColumnarPool.create(opts.threads, { warmUp: true });
-  const all = { ...matchingJobs(ctx), ...catalogueJobs(ctx), ...applicationJobs(ctx), ...grantJobs(ctx) };
-  const { [ENTITY_QUEUE]: entityJob, ...heavyJobs } = all;
   const log = opts.log ?? (() => {});
+  // Push: its jobs join the others; its dispatcher runs beside them (start() only).
+  const push = pushWorker(ctx, log);
+  const all = { ...matchingJobs(ctx), ...catalogueJobs(ctx), ...applicationJobs(ctx), ...grantJobs(ctx), ...push.jobs };
+  const { [ENTITY_QUEUE]: entityJob, ...heavyJobs } = all;
   const heavy = new Worker(ctx.db, heavyJobs, { concurrency: 1, pollMs: opts.pollMs, log });
   const light = new Worker(ctx.db, { [ENTITY_QUEUE]: entityJob }, { concurrency: opts.entityConcurrency ?? 8, pollMs: opts.pollMs, log });
   if (opts.warm) {
@@ -82,12 +85,13 @@ export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<
       // A running worker keeps the daily grant run scheduled (one job per day, keyed by the
       // day, so any number of workers starting schedule it once); drain() does not.
       await scheduleDailyGrantRun(ctx);
-      running = Promise.all([heavy.start(), light.start()]);
+      running = Promise.all([heavy.start(), light.start(), push.start()]);
       await running;
     },
     async stop() {
       heavy.stop();
       light.stop();
+      await push.stop();
       // Jobs under way finish (or lose their lease to another worker if this process dies).
       await running;
       await state.pool?.close();

@@ -1,14 +1,15 @@
 // One entity changed (job 'match.entity'): its verdicts on every item in force, with the
 // compiled catalogue matcher, against its previous state — its overlay when that is newer
 // than the item's set, else its bit in the set. It writes its new overlay and an event for
-// each item it became eligible for. One query to read, one transaction to write.
+// each item it became eligible for (and, for items to apply for, a notice to the entity).
+// One query to read, one transaction to write.
 import { performance } from 'node:perf_hooks';
 import type { EntityKind } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { compactHas } from './bitset.ts';
 import { EPOCH_EXPR } from './catalogue.ts';
 import { entityFromStored } from './facts.ts';
-import { SETS_EPOCH_EXPR, type EventRow } from './sets.ts';
+import { NEWLY_ELIGIBLE_NOTICES, SETS_EPOCH_EXPR, type EventRow } from './sets.ts';
 import { dayOf, matchingState } from './state.ts';
 
 export interface EntitySummary {
@@ -88,7 +89,8 @@ export async function refreshEntity(ctx: Ctx, entityId: string): Promise<EntityS
        ins AS (
          INSERT INTO match_events (entity_id, item_id, item_version, profile_version, kind)
          SELECT $1, t.i, t.v, $2, 'newly_eligible' FROM unnest($7::text[], $8::int[]) AS t(i, v)
-         ON CONFLICT DO NOTHING RETURNING item_id)
+         ON CONFLICT DO NOTHING RETURNING entity_id, item_id, item_version),
+       told AS (${NEWLY_ELIGIBLE_NOTICES})
        SELECT ins.item_id FROM ins`,
       [entityId, row.version, date, JSON.stringify(eligible), JSON.stringify(undetermined), row.at, events.map((e) => e.itemId), events.map((e) => e.itemVersion)],
     );

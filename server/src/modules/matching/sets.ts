@@ -85,6 +85,20 @@ export async function bumpSetsEpoch(q: Queryable): Promise<void> {
   );
 }
 
+/**
+ * The entity is told, in the same statement as the event (push, R8): a notice for each new
+ * eligibility of an item it must apply for (免申即享 items tell with their grant). The cause
+ * key makes it one notice per (entity, item, version) whatever reruns. Reads the CTE "ins"
+ * (entity_id, item_id, item_version) of the statement it is placed in.
+ */
+export const NEWLY_ELIGIBLE_NOTICES = `
+  INSERT INTO inbox (entity_id, kind, title, body, cause_key, item_id, data)
+  SELECT ins.entity_id, 'newly_eligible', '您可能符合：' || iv.title || ' / You may qualify: ' || iv.title,
+         '根据您的信息，您符合「' || iv.title || '」的条件，可以申请。 / From what we know, you meet the conditions of "' || iv.title || '" and can apply.',
+         'eligible:' || ins.entity_id || ':' || ins.item_id || ':' || ins.item_version, ins.item_id, jsonb_build_object('item_version', ins.item_version)
+    FROM ins JOIN item_versions iv ON iv.item_id = ins.item_id AND iv.version = ins.item_version AND iv.mode <> 'auto'
+  ON CONFLICT (cause_key) DO NOTHING`;
+
 export interface EventRow {
   entityId: number;
   itemId: string;
@@ -101,7 +115,8 @@ export async function writeEvents(q: Queryable, rows: readonly EventRow[]): Prom
       `WITH ins AS (
          INSERT INTO match_events (entity_id, item_id, item_version, profile_version, kind)
          SELECT t.e, t.i, t.v, t.p, 'newly_eligible' FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[]) AS t(e, i, v, p)
-         ON CONFLICT DO NOTHING RETURNING item_id)
+         ON CONFLICT DO NOTHING RETURNING entity_id, item_id, item_version),
+       told AS (${NEWLY_ELIGIBLE_NOTICES})
        SELECT ins.item_id, count(*)::text AS n FROM ins GROUP BY ins.item_id`,
       [part.map((x) => x.entityId), part.map((x) => x.itemId), part.map((x) => x.itemVersion), part.map((x) => x.profileVersion)],
     );

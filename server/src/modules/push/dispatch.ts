@@ -100,7 +100,7 @@ export class Dispatcher {
   }
 
   /** Fans out every new notice and sends every due delivery once; returns what happened. */
-  async runOnce(): Promise<DispatchStats> {
+  async runOnce(onBatch?: (s: DispatchStats) => void): Promise<DispatchStats> {
     const f = await fanOutAll(this.ctx.db, this.ctx.now(), this.o.fanOutBatch);
     const stats: DispatchStats = { notices: f.notices, deliveries: f.deliveries, sent: 0, retried: 0, failed: 0, deferred: 0 };
     let templates: TemplateSet | undefined;
@@ -109,6 +109,7 @@ export class Dispatcher {
       if (!claimed.length) return stats;
       templates ??= await loadTemplates(this.ctx.db);
       await this.process(claimed, templates, stats);
+      onBatch?.(stats);
       if (this.stopped) return stats;
     }
   }
