@@ -70,8 +70,8 @@ export function ChartCard({ id, title, option, data, height = 320 }: { id: strin
       title={<h3 style={{ margin: 0, fontSize: 16 }}>{title}</h3>}
       extra={
         <Space size={4}>
-          <Button size="small" icon={<DownloadOutlined />} onClick={png} aria-label={`${t('导出图片', 'Export PNG')}：${title}`}>PNG</Button>
-          <Button size="small" icon={<DownloadOutlined />} onClick={csv} aria-label={`${t('导出数据', 'Export CSV')}：${title}`}>CSV</Button>
+          <Button size="small" icon={<DownloadOutlined />} onClick={png} aria-label={`PNG ${t('图片导出', 'export')}：${title}`}>PNG</Button>
+          <Button size="small" icon={<DownloadOutlined />} onClick={csv} aria-label={`CSV ${t('数据导出', 'export')}：${title}`}>CSV</Button>
         </Space>
       }
     >

@@ -2,7 +2,7 @@
 // (a schematic tile map of 聊城) and industry, and time to money against the statutory days.
 // Leaders and admins see the city or one department; department staff see their own.
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Col, Row, Segmented, Select, Space, Spin, Statistic, Typography } from 'antd';
+import { Alert, Col, ConfigProvider, Row, Segmented, Select, Space, Spin, Statistic, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n, useLabel } from '../../app/i18n.tsx';
@@ -81,6 +81,8 @@ export default function Dashboards() {
   const charts = useMemo(() => (figures ? buildCharts(figures, t, label, locale, measure) : null), [figures, t, label, locale, measure]);
 
   return (
+    // antd's default secondary and placeholder greys are below WCAG AA (4.5:1) on white.
+    <ConfigProvider theme={{ token: { colorTextDescription: '#595959', colorTextPlaceholder: '#595959', colorTextTertiary: '#595959' } }}>
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ marginBottom: 0 }}>{t('智能成图', 'Dashboards')}</Typography.Title>
       <Space wrap>
@@ -141,6 +143,7 @@ export default function Dashboards() {
         </>
       ) : null}
     </Space>
+    </ConfigProvider>
   );
 }
 
