@@ -58,6 +58,25 @@ describe('kx import', () => {
     expect(first.out + again.out).not.toContain(id1);
   });
 
+  it('--bulk loads new entities, skips bad rows and says which, and run again skips what exists', async () => {
+    const id3 = makeIdNumber('371502', '1980-05-06', 33);
+    const id4 = makeIdNumber('371502', '1985-07-08', 44);
+    writeFileSync(join(dir, 'bulk.ndjson'), [
+      JSON.stringify({ kind: 'person', facts: { id_number: id3, name: '王五', household_size: 4 } }),
+      JSON.stringify({ kind: 'person', facts: { id_number: id4, household_size: 'four' } }),
+      'not json',
+    ].join('\n'));
+    const first = await kx(['import', join(dir, 'bulk.ndjson'), '--source', 'civil', '--as-of', '2025-06-01', '--bulk'], env);
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(/新建主体 \/ created 1，已存在而跳过 \/ skipped \(existing\) 0，有误 \/ bad 2/);
+    expect(first.out).toMatch(/第 2 行 row 2/);
+    expect(first.out).toMatch(/第 3 行 row 3/);
+    const again = await kx(['import', join(dir, 'bulk.ndjson'), '--source', 'civil', '--as-of', '2025-06-01', '--bulk'], env);
+    expect(again.out).toMatch(/新建主体 \/ created 0，已存在而跳过 \/ skipped \(existing\) 1/);
+    expect(first.out + again.out).not.toContain(id3);
+    expect(first.out + again.out).not.toContain(id4);
+  });
+
   it('names a wrong source or format before touching the file', async () => {
     const r = await kx(['import', join(dir, 'good.csv'), '--source', 'nasa'], env);
     expect(r.code).toBe(1);

@@ -3,7 +3,11 @@
 // any row is bad (the per-row report says which and why), else all rows in one transaction.
 // The configured database (DATABASE_URL, or the embedded PGlite in KX_DATA_DIR) is migrated
 // first; stop the service before importing into the embedded one.
-import { statSync } from 'node:fs';
+//
+// kx import <file> --bulk: the first load of a population (millions of rows): new entities only,
+// one statement per chunk, invalid rows skipped and reported, existing entities left alone
+// (server/src/modules/profiles/bulk.ts, docs/decisions/0015).
+import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
@@ -13,7 +17,8 @@ import { loadConfig } from '../../../server/src/config.ts';
 import { createCtx } from '../../../server/src/context.ts';
 import { openDatabase } from '../../../server/src/db/open.ts';
 import { importFile, type ImportResult } from '../../../server/src/modules/profiles/imports.ts';
-import { FORMATS, type Format } from '../../../server/src/modules/profiles/parse.ts';
+import { bulkLoad, type BulkRecord } from '../../../server/src/modules/profiles/bulk.ts';
+import { FORMATS, formatOf, readRows, type Format } from '../../../server/src/modules/profiles/parse.ts';
 import { checkSource } from '../../../server/src/modules/profiles/service.ts';
 import { describeDatabase } from './database.ts';
 
@@ -22,6 +27,39 @@ interface ImportOpts {
   format?: string;
   asOf?: string;
   report: string;
+  bulk?: boolean;
+}
+
+/** --bulk: parse the file as it streams, load new entities chunk by chunk; prints what it did. */
+async function importBulk(ctx: ReturnType<typeof createCtx>, file: string, opts: ImportOpts): Promise<boolean> {
+  const format = (opts.format as Format | undefined) ?? formatOf(file);
+  if (!format) throw new Error(`无法从文件名判断格式，请用 --format 指定 / cannot tell the format from the file name; give --format`);
+  const unreadable: { row: number; message: string }[] = [];
+  async function* records(): AsyncGenerator<BulkRecord> {
+    for await (const r of readRows(ctx.dict, format!, createReadStream(file))) {
+      if (r.header) {
+        if (r.issues?.length) throw new Error(`表头有误 / bad header: ${r.issues.map((i) => i.message).join('; ')}`);
+        continue;
+      }
+      if (r.raw) yield { row: r.row, raw: r.raw };
+      else unreadable.push({ row: r.row, message: (r.issues ?? []).map((i) => i.message).join('; ') });
+    }
+  }
+  let next = 100_000;
+  const r = await bulkLoad(ctx, records(), {
+    source: opts.source, format, filename: basename(file), actor: `cli:${userInfo().username}`, ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    onProgress: (p) => {
+      if (p.rows < next) return;
+      next += 100_000;
+      process.stderr.write(`写入 / loading: ${p.rows} 行 rows，新建 / created ${p.created}\n`);
+    },
+  });
+  console.log(`批量导入 / bulk import #${r.import_id}: ${r.rows + unreadable.length} 行 rows`);
+  console.log(`  新建主体 / created ${r.created}，已存在而跳过 / skipped (existing) ${r.skipped}，有误 / bad ${r.failed + unreadable.length}，已标记 / flagged ${r.flagged}，历史记录 / history rows ${r.history_rows}`);
+  console.log(`  用时 / took ${r.seconds.toFixed(1)} s（${Math.round(r.rows / Math.max(r.seconds, 0.001))} 行/秒 rows/s）${r.created ? '；已排队全量匹配 / full re-match queued' : ''}`);
+  const lines = [...unreadable, ...r.report].sort((a, b) => a.row - b.row).slice(0, Number(opts.report) || 50);
+  for (const l of lines) console.log(`  错误 第 ${l.row} 行 row ${l.row}: ${l.message}`);
+  return r.failed + unreadable.length === 0;
 }
 
 /** Validation counts rows as it goes; the apply phase knows the total and shows a bar. */
@@ -81,6 +119,7 @@ export function registerImport(program: Command): void {
     .option('--format <format>', `文件格式 ${FORMATS.join(' | ')}（默认按扩展名）/ file format (default: from the extension)`)
     .option('--as-of <date>', '数据日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)')
     .option('--report <n>', '最多显示的报告行数 / report lines to print', '50')
+    .option('--bulk', '批量首次导入：只新建主体（已存在的跳过），有误的行跳过并报告，适合数百万行 / bulk first load: new entities only, bad rows skipped and reported; for millions of rows')
     .action(async (file: string, opts: ImportOpts) => {
       checkSource({ dict: liaochengDictionary() }, opts.source);
       if (opts.format && !FORMATS.includes(opts.format as Format))
@@ -93,6 +132,14 @@ export function registerImport(program: Command): void {
       const config = loadConfig(process.env);
       console.error(`数据库 / database: ${describeDatabase()}`);
       const db = await openDatabase(config);
+      if (opts.bulk) {
+        try {
+          if (!(await importBulk(createCtx(config, db), file, opts))) process.exitCode = 1;
+        } finally {
+          await db.close();
+        }
+        return;
+      }
       const progress = progressPrinter();
       try {
         const ctx = createCtx(config, db);
