@@ -19,6 +19,7 @@ const CSS = `
 .kx-nav a{color:rgba(255,255,255,.8);padding:6px 10px;border-radius:6px;white-space:nowrap}
 .kx-nav a:hover,.kx-nav a:focus-visible{color:#fff;background:rgba(255,255,255,.12)}
 .kx-nav a.active{color:#fff;background:#c8102e}
+.kx-nav .ant-badge{color:inherit}
 .kx-user{display:flex;align-items:center;gap:8px;color:#fff;flex-wrap:wrap}
 .kx-user .ant-btn-text{color:#fff}
 @media (max-width:600px){.kx-nav{order:3;flex-basis:100%}}

@@ -47,7 +47,8 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
   return (
     <Layout style={{ background: 'transparent', gap: 16 }}>
       {phone ? null : <Layout.Sider width={190} theme="light" style={{ background: '#fff', borderRadius: 6, alignSelf: 'flex-start' }}>{menu}</Layout.Sider>}
-      <Layout.Content style={{ minWidth: 0 }}>
+      {/* Not Layout.Content: that is a <main>, and the page shell already has the one main landmark. */}
+      <div style={{ minWidth: 0, flex: 'auto' }}>
         {phone && (
           <div style={{ marginBottom: 8 }}>
             <Button icon={<MenuOutlined />} aria-expanded={open} onClick={() => setOpen(!open)}>{t('工作台菜单', 'Console menu')}</Button>
@@ -55,7 +56,7 @@ export function ConsoleFrame({ children }: { children: ReactNode }) {
           </div>
         )}
         {children}
-      </Layout.Content>
+      </div>
     </Layout>
   );
 }

@@ -29,3 +29,14 @@ export function StatusTag({ status }: { status: string }) {
   const color = status === 'published' ? 'green' : status === 'submitted' || status === 'approved' ? 'blue' : status === 'rejected' ? 'red' : undefined;
   return <Tag color={color}>{t(zh, en)}</Tag>;
 }
+
+const BATCH_STATUS: Record<string, [string, string, string]> = {
+  draft: ['待导出', 'not exported', 'default'], exported: ['已导出待回盘', 'exported', 'blue'], reconciled: ['已对账', 'reconciled', 'green'], partially_failed: ['部分失败', 'partially failed', 'red'],
+};
+
+/** A payout batch's status in words (and colour). */
+export function BatchStatusTag({ status }: { status: string }) {
+  const { t } = useI18n();
+  const [zh, en, color] = BATCH_STATUS[status] ?? [status, status, 'default'];
+  return <Tag color={color}>{t(zh, en)}</Tag>;
+}

@@ -14,7 +14,7 @@ import { runItemCases, type CaseResult } from '../../../../engine/src/policy/cas
 import type { ParamDef, PolicyItem, TestCase } from '../../../../engine/src/policy/types.ts';
 import { safeParseExpr } from '../../../../engine/src/syntax/parser.ts';
 import { printExpr } from '../../../../engine/src/syntax/printer.ts';
-import { api, errorText } from '../../app/api.ts';
+import { api, ApiError, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Builder } from '../builder/Builder.tsx';
@@ -102,6 +102,16 @@ function simBody(item: ItemInput): { item: ItemInput; as_of?: string } {
   return item.valid_to && item.valid_to < today() ? { item, as_of: item.valid_from } : { item };
 }
 
+/** A refusal of the server, with what its details name: the failing test cases of a publish, every problem of an item. */
+interface Refusal { text: string; cases?: { case: string; failures: string[] }[]; problems?: string[] }
+function problemsOf(e: unknown): Omit<Refusal, 'text'> {
+  const d = e instanceof ApiError ? (e.details as { failures?: { case: string; failures: string[] }[]; errors?: { field?: string; message: string }[] } | undefined) : undefined;
+  return {
+    ...(Array.isArray(d?.failures) ? { cases: d.failures } : {}),
+    ...(Array.isArray(d?.errors) && d.errors.length > 1 ? { problems: d.errors.map((x) => `${x.field ? `${x.field}：` : ''}${x.message}`) } : {}),
+  };
+}
+const ITEM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const where = (e: EngineError) => (e.loc ? `${e.loc.line}:${e.loc.col} ` : '');
 
 /** A labelled field: the label is tied to the control by id (screen readers, e2e selectors). */
@@ -165,7 +175,7 @@ function SimulationCard({ sim, state, error, budget }: { sim?: Simulation; state
   const { t } = useI18n();
   return (
     <Card size="small" title={<span id="sim-title">{t('发布前模拟', 'Pre-publication simulation')}</span>} extra={state === 'running' && <Spin size="small" />} aria-labelledby="sim-title" role="region">
-      {state === 'unsaved' && <Typography.Text type="secondary">{t('保存草稿后即可按全市档案模拟', 'Save the draft to simulate over the population')}</Typography.Text>}
+      {state === 'unsaved' && <Typography.Text type="secondary">{t('规则无误后按全市档案模拟', 'Simulated over the population once the rule is valid')}</Typography.Text>}
       {state === 'queued' && <Typography.Text>{t('人口较多，模拟已排队', 'Large population: the simulation is queued')}</Typography.Text>}
       {error && <Typography.Text type="danger" role="alert">{error}</Typography.Text>}
       {sim && (
@@ -269,7 +279,7 @@ export default function ItemEditor() {
   const [docs, setDocs] = useState<{ value: string; label: string }[]>([]);
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [refusal, setRefusal] = useState<string>();
+  const [refusal, setRefusal] = useState<Refusal>();
 
   const load = useCallback(async () => {
     if (!routeId) return;
@@ -351,19 +361,30 @@ export default function ItemEditor() {
   const [simError, setSimError] = useState<string>();
   const simSeq = useRef(0);
   useEffect(() => {
-    if (!detail || !debounced || (role !== 'clerk' && role !== 'approver')) { setSimState(detail ? 'idle' : 'unsaved'); return; }
+    if (!debounced || (role !== 'clerk' && role !== 'approver')) { setSimState(detail || debounced ? 'idle' : 'unsaved'); return; }
     const seq = ++simSeq.current;
     setSimState('running');
-    api.post('/api/v1/items/{id}/simulate', { params: { id: detail.id }, body: simBody(JSON.parse(debounced) as ItemInput) }).then(
+    const body = simBody(JSON.parse(debounced) as ItemInput);
+    // A new item is simulated before its first save too; what it does not have yet (an id, a
+    // title) is filled with a placeholder, since the count depends on neither.
+    const asked = detail
+      ? api.post('/api/v1/items/{id}/simulate', { params: { id: detail.id }, body })
+      : api.post('/api/v1/simulations', { body: { ...body, item: { ...body.item, id: ITEM_ID.test(body.item.id) ? body.item.id : 'new-item', title: body.item.title || '新事项' }, ...(fields.document_id ? { document_id: fields.document_id } : {}) } });
+    asked.then(
       (r) => { if (seq !== simSeq.current) return; setSimError(undefined); if (r.status === 'done') { setSim(r.result); setSimState('idle'); } else setSimState('queued'); },
       (e: unknown) => { if (seq !== simSeq.current) return; setSimError(errorText(e, locale)); setSimState('idle'); },
     );
-  }, [debounced, detail, role, locale]);
+  }, [debounced, detail, role, locale, fields.document_id]);
 
   const act = async (what: () => Promise<unknown>, done: string) => {
     setBusy(true);
     setRefusal(undefined);
-    try { await what(); message.success(done); await load(); return true; } catch (e) { const text = errorText(e, locale); setRefusal(text); message.error(text); return false; } finally { setBusy(false); }
+    try { await what(); message.success(done); await load(); return true; } catch (e) {
+      const text = errorText(e, locale);
+      setRefusal({ text, ...problemsOf(e) });
+      message.error(text);
+      return false;
+    } finally { setBusy(false); }
   };
   const save = () => act(async () => {
     if (!detail) {
@@ -473,7 +494,15 @@ export default function ItemEditor() {
         </Space>
       </Space>
       {version?.note && <Alert style={{ marginTop: 8 }} type="warning" showIcon title={`${t('退回理由', 'Reason')}：${version.note}`} />}
-      {refusal && <Alert style={{ marginTop: 8 }} type="error" showIcon role="alert" title={refusal} description={failing.length ? failing.map((f) => `「${f.case}」${f.failures.join('；')}`).join(' ') : undefined} closable onClose={() => setRefusal(undefined)} />}
+      {refusal && (
+        <Alert style={{ marginTop: 8 }} type="error" showIcon role="alert" title={refusal.text} closable onClose={() => setRefusal(undefined)} data-testid="refusal"
+          description={refusal.cases?.length || refusal.problems?.length ? (
+            <ul style={{ margin: 0 }}>
+              {refusal.cases?.map((f) => <li key={f.case}>{t('测试用例', 'Test case')}「{f.case}」：{f.failures.join('；')}</li>)}
+              {refusal.problems?.map((p, i) => <li key={i}>{p}</li>)}
+            </ul>
+          ) : undefined} />
+      )}
       {dirty && detail && <Typography.Text type="warning">{t('有未保存的修改', 'Unsaved changes')}</Typography.Text>}
       <Row gutter={16} style={{ marginTop: 12 }}>
         <Col xs={24} lg={16}>

@@ -7,7 +7,7 @@ import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useSession } from '../../app/session.tsx';
 import { CONSOLE_PAGES, ConsoleFrame, roleOf } from '../Frame.tsx';
-import { DeadlineTag } from '../parts.tsx';
+import { BatchStatusTag, DeadlineTag } from '../parts.tsx';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 
 type Queue = ResponseOf<'/api/v1/reviews', 'get'>;
@@ -65,7 +65,7 @@ function PayoutDesk() {
         <Col span={12}><Statistic title={t('批次总数', 'Batches')} value={b?.total ?? '…'} /></Col>
         <Col span={12}><Statistic title={t('等待银行回盘（最近五批）', 'Awaiting the bank (last five)')} value={b ? open : '…'} /></Col>
       </Row>
-      <List size="small" dataSource={b?.items ?? []} renderItem={(x) => <List.Item><Link to={`/console/payouts?batch=${x.id}`}>{t('批次', 'Batch')} {x.id}</Link><span>{x.line_count} {t('笔', 'lines')} · ¥{x.total_amount}</span><Tag>{x.status}</Tag></List.Item>} />
+      <List size="small" dataSource={b?.items ?? []} renderItem={(x) => <List.Item><Link to={`/console/payouts?batch=${x.id}`}>{t('批次', 'Batch')} {x.id}</Link><span>{x.line_count} {t('笔', 'lines')} · ¥{x.total_amount}</span><BatchStatusTag status={x.status} /></List.Item>} />
     </Card>
   );
 }

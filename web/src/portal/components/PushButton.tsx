@@ -1,9 +1,10 @@
 // "在本设备接收通知": subscribes this browser to web push. Needs the service worker (/sw.js,
 // registered in production builds), the permission, and the service's VAPID public key
-// (GET /api/v1/push/vapid-public-key); the subscription goes to POST /api/v1/me/push-subscriptions.
+// (GET /api/v1/push/vapid-public-key — through rawApi until it reaches api-types.ts); the
+// subscription goes to POST /api/v1/me/push-subscriptions.
 import { useEffect, useState } from 'react';
 import { App, Button } from 'antd';
-import { errorText } from '../../app/api.ts';
+import { api, errorText } from '../../app/api.ts';
 import { rawApi } from '../../app/raw.ts';
 import { useI18n } from '../../app/i18n.tsx';
 
@@ -38,7 +39,7 @@ export function PushButton() {
       const { public_key } = await rawApi<{ public_key: string }>('GET', '/api/v1/push/vapid-public-key');
       const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(public_key) });
       const json = sub.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
-      await rawApi('POST', '/api/v1/me/push-subscriptions', { body: { endpoint: json.endpoint, keys: json.keys, locale } });
+      await api.post('/api/v1/me/push-subscriptions', { body: { endpoint: json.endpoint, keys: json.keys, locale } });
       setState('on');
       message.success(t('已开启本设备的消息提醒', 'Notifications are on for this device'));
     } catch (e) {
@@ -52,7 +53,7 @@ export function PushButton() {
     try {
       const sub = await (await navigator.serviceWorker.getRegistration())?.pushManager.getSubscription();
       if (sub) {
-        await rawApi('DELETE', '/api/v1/me/push-subscriptions', { query: { endpoint: sub.endpoint } }).catch(() => undefined);
+        await api.delete('/api/v1/me/push-subscriptions', { query: { endpoint: sub.endpoint } }).catch(() => undefined);
         await sub.unsubscribe();
       }
       setState('off');

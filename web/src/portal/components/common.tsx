@@ -37,7 +37,15 @@ export function VerdictTag({ verdict }: { verdict: string }) {
 }
 
 /** The engine's explanation node (server/engine explain/explain.ts ExplainNode). */
-export interface ExplainNode { kind: string; result: 'T' | 'F' | 'U'; text: string; actual?: string; fields?: string[]; children?: ExplainNode[] }
+type Text = string | { zh: string; en?: string };
+/** Explanations come in one language (?lang=) or both ({zh, en}, as stored with evidence). */
+export interface ExplainNode { kind: string; result: 'T' | 'F' | 'U'; text: Text; actual?: Text; fields?: string[]; children?: ExplainNode[] }
+
+function textOf(x: Text | undefined, locale: 'zh-CN' | 'en'): string {
+  if (x === undefined || x === null) return '';
+  if (typeof x === 'string') return x;
+  return locale === 'en' ? x.en ?? x.zh : x.zh;
+}
 
 const RESULT = {
   T: { mark: '✓', zh: '满足', en: 'met', color: '#237804' },
@@ -47,13 +55,13 @@ const RESULT = {
 
 /** The verdict condition by condition: mark + words (never colour alone) + the actual value. */
 export function ExplanationTree({ node, depth = 0 }: { node: ExplainNode; depth?: number }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const r = RESULT[node.result] ?? RESULT.U;
   return (
     <li style={{ listStyle: 'none', marginInlineStart: depth ? 16 : 0 }} data-result={node.result}>
       <span style={{ color: r.color, fontWeight: 600 }} aria-label={t(r.zh, r.en)}>{r.mark}</span>{' '}
-      <span>{node.text}</span>
-      {node.actual !== undefined && node.kind === 'condition' && <span style={{ color: '#595959' }}>{t('（实际：', ' (actual: ')}{node.actual}{t('）', ')')}</span>}
+      <span>{textOf(node.text, locale)}</span>
+      {node.actual !== undefined && node.kind === 'condition' && <span style={{ color: '#595959' }}>{t('（实际：', ' (actual: ')}{textOf(node.actual, locale)}{t('）', ')')}</span>}
       {node.children?.length ? (
         <ul style={{ paddingInlineStart: 0, marginBlock: 4 }}>
           {node.children.map((c, i) => <ExplanationTree key={i} node={c} depth={depth + 1} />)}

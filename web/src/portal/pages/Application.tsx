@@ -2,7 +2,7 @@
 // with its source and date; the applicant fills only what no source supplies), materials
 // (upload only what is missing; PDF/JPG/PNG/OFD ≤ 10 MB), submit, the review steps with
 // their deadlines, the timeline, and — when returned — what to correct.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Descriptions, Popconfirm, Space, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { api, errorText } from '../../app/api.ts';
@@ -51,6 +51,7 @@ function Upload({ app, m, onSaved }: { app: AppView; m: MaterialRow; onSaved(a: 
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const id = `file-${m.name}`;
   const send = async (file: File) => {
     if (file.size > MAX_BYTES) { message.error(t('文件超过 10 MB', 'The file is larger than 10 MB')); return; }
@@ -69,12 +70,10 @@ function Upload({ app, m, onSaved }: { app: AppView; m: MaterialRow; onSaved(a: 
   };
   return (
     <span>
-      <label htmlFor={id} className="ant-btn ant-btn-default ant-btn-sm" style={{ cursor: 'pointer', padding: '0 8px', display: 'inline-flex', alignItems: 'center' }}>
-        {busy ? t('上传中…', 'Uploading…') : m.file ? t('重新上传', 'Replace') : t('上传文件', 'Upload a file')}
-        <span className="kx-sr">{`：${m.name}`}</span>
-      </label>
-      <input id={id} type="file" accept={ACCEPT} disabled={busy} style={{ position: 'absolute', width: 1, height: 1, opacity: 0 }}
-        aria-label={t(`上传材料：${m.name}`, `Upload: ${m.name}`)}
+      <Button size="small" loading={busy} onClick={() => input.current?.click()} aria-label={t(`上传材料：${m.name}`, `Upload: ${m.name}`)}>
+        {m.file ? t('重新上传', 'Replace') : t('上传文件', 'Upload a file')}
+      </Button>
+      <input ref={input} id={id} type="file" accept={ACCEPT} disabled={busy} hidden data-material={m.name}
         onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void send(f); }} />
     </span>
   );
@@ -110,7 +109,6 @@ function ApplicationBody({ initial }: { initial: AppView }) {
   };
   return (
     <div style={{ maxWidth: 1000, margin: '0 auto' }}>
-      <style>{'.kx-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}'}</style>
       <Typography.Title level={1} style={{ fontSize: 'clamp(22px, 4vw, 30px)' }}>{app.item.title}</Typography.Title>
       <Descriptions bordered size="small" column={{ xs: 1, md: 3 }} items={[
         { key: 'status', label: t('状态', 'Status'), children: <Tag color={app.status === 'paid' || app.status === 'approved' ? 'green' : app.status === 'returned' ? 'orange' : app.status === 'rejected' ? 'red' : 'blue'} data-status={app.status} data-testid="application-status">{app.status_label}</Tag> },

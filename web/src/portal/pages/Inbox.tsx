@@ -5,15 +5,12 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Badge, Button, Empty, List, Pagination, Space, Tag, Typography } from 'antd';
-import { errorText } from '../../app/api.ts';
-import { rawApi } from '../../app/raw.ts';
+import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useInbox, type Notice } from '../../app/inbox.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Loading, useLoad } from '../components/common.tsx';
 import { PushButton } from '../components/PushButton.tsx';
-
-interface InboxPage { total: number; unread: number; page: number; page_size: number; notices: Notice[] }
 
 const EVENT: Record<string, { zh: string; en: string }> = {
   newly_eligible: { zh: '新符合', en: 'newly eligible' },
@@ -39,7 +36,7 @@ function Notices() {
   const { message } = App.useApp();
   const { onNotice, setUnread, live } = useInbox();
   const [page, setPage] = useState(1);
-  const state = useLoad(() => rawApi<InboxPage>('GET', '/api/v1/me/inbox', { query: { page, page_size: 20 } }), [page]);
+  const state = useLoad(() => api.get('/api/v1/me/inbox', { query: { page, page_size: 20 } }), [page]);
   const [fresh, setFresh] = useState<Notice[]>([]);
   const [read, setRead] = useState<Set<string>>(new Set());
   useEffect(() => onNotice((n) => { if (page === 1) setFresh((f) => [n, ...f.filter((x) => x.id !== n.id)]); }), [onNotice, page]);
@@ -47,7 +44,7 @@ function Notices() {
   const markRead = async (n: Notice) => {
     if (n.read_at || read.has(n.id)) return;
     try {
-      await rawApi('POST', `/api/v1/me/inbox/${encodeURIComponent(n.id)}/read`);
+      await api.post('/api/v1/me/inbox/{id}/read', { params: { id: n.id } });
       setRead((r) => new Set(r).add(n.id));
       setUnread(Math.max(0, (state.data?.unread ?? 1) + fresh.filter((f) => !f.read_at).length - read.size - 1));
     } catch (e) {
@@ -100,7 +97,7 @@ export default function Inbox() {
       <Typography.Title level={1} style={{ fontSize: 'clamp(22px, 4vw, 30px)' }}>{t('消息', 'Inbox')}</Typography.Title>
       {!loading && !me ? <Alert type="info" showIcon title={<Link to="/login?next=%2Fme%2Finbox">{t('请先登录', 'Please log in')}</Link>} /> : (
         <>
-          <Space wrap style={{ marginBottom: 12 }}>
+          <Space wrap style={{ display: 'flex', marginBottom: 12 }}>
             <PushButton />
             <Link to="/me/preferences">{t('通知设置', 'Notification settings')}</Link>
           </Space>

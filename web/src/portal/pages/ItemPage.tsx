@@ -141,7 +141,7 @@ export default function ItemPage() {
               {(b.materials ?? []).length === 0 ? <Typography.Text>{t('无需提交材料。', 'No materials needed.')}</Typography.Text> : (
                 <ul>
                   {(b.materials ?? []).map((m) => (
-                    <li key={m.name}>{m.name}{m.provided_by ? <Tag color="green" style={{ marginInlineStart: 8 }}>{t('由数据共享提供，免提交', 'supplied from shared data')}</Tag> : m.required ? <Tag style={{ marginInlineStart: 8 }}>{t('必交', 'required')}</Tag> : null}</li>
+                    <li key={m.name}>{m.name}{m.provided_by ? <Tag color="green" style={{ marginInlineStart: 8 }}>{t('共享数据已有时免提交', 'not needed when shared data has it')}</Tag> : m.required ? <Tag style={{ marginInlineStart: 8 }}>{t('必交', 'required')}</Tag> : null}</li>
                   ))}
                 </ul>
               )}

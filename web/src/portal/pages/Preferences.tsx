@@ -3,8 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { App, Button, Card, Checkbox, Input, Space, Switch, Table, Typography } from 'antd';
-import { errorText } from '../../app/api.ts';
-import { rawApi } from '../../app/raw.ts';
+import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { Loading, RequireEntity, useLoad } from '../components/common.tsx';
 
@@ -12,6 +11,8 @@ type Channel = 'webpush' | 'email' | 'sms';
 interface Row { channel: Channel; event_kind: string; enabled: boolean; default: boolean }
 interface Quiet { enabled: boolean; starts: string; ends: string; time_zone: string; channels: Channel[] }
 interface Prefs { preferences: Row[]; quiet_hours: Quiet }
+type PrefsInput = NonNullable<RequestBody['preferences']>;
+type RequestBody = Parameters<typeof api.put<'/api/v1/me/notification-preferences'>>[1]['body'];
 
 const CHANNELS: { key: Channel; zh: string; en: string }[] = [
   { key: 'webpush', zh: '本设备推送', en: 'Push' },
@@ -43,7 +44,7 @@ function Editor({ initial }: { initial: Prefs }) {
   const save = async () => {
     setBusy(true);
     try {
-      await rawApi('PUT', '/api/v1/me/notification-preferences', { body: { preferences: rows.map(({ channel, event_kind, enabled }) => ({ channel, event_kind, enabled })), quiet_hours: quiet } });
+      await api.put('/api/v1/me/notification-preferences', { body: { preferences: rows.map(({ channel, event_kind, enabled }) => ({ channel, event_kind, enabled })) as PrefsInput, quiet_hours: quiet } });
       message.success(t('已保存', 'Saved'));
     } catch (e) {
       message.error(errorText(e, locale));
@@ -82,7 +83,7 @@ function Editor({ initial }: { initial: Prefs }) {
 
 export default function Preferences() {
   const { t } = useI18n();
-  const state = useLoad(() => rawApi<Prefs>('GET', '/api/v1/me/notification-preferences'), []);
+  const state = useLoad(() => api.get('/api/v1/me/notification-preferences') as Promise<Prefs>, []);
   return (
     <RequireEntity>
       <div style={{ maxWidth: 900, margin: '0 auto' }}>

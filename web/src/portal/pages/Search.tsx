@@ -38,7 +38,7 @@ function Filters({ answer, dict }: { answer?: SearchAnswer; dict?: DictionaryVie
   const lab = (f: { label: string; label_en: string; count: number }) => `${locale === 'en' ? f.label_en : f.label} (${f.count})`;
   const counties = (dict?.regions ?? []).filter((r) => (r.level === 'city' || r.level === 'county') && !r.historical);
   const industries = dict?.enums.find((e) => e.name === 'industry_section')?.values ?? [];
-  const sel = { style: { width: '100%' }, allowClear: true } as const;
+  const sel = { style: { width: '100%' }, allowClear: true, placeholder: t('不限', 'Any') } as const;
   return (
     <Form layout="vertical" size="small" aria-label={t('筛选', 'Filters')}>
       <Form.Item label={t('责任部门', 'Department')} htmlFor="f-department">
@@ -316,7 +316,7 @@ function Question() {
       {result && (
         <div style={{ marginTop: 16 }} aria-busy={busy}>
           {result.ignored.length > 0 && <Alert type="info" showIcon title={result.ignored.map((x) => x.reason).join('；')} style={{ marginBottom: 8 }} />}
-          <Tabs items={[
+          <Tabs key={result.counts.eligible ? 'e' : 'u'} defaultActiveKey={result.counts.eligible ? 'eligible' : 'undetermined'} items={[
             { key: 'eligible', label: `${t('可以享受', 'Eligible')} (${result.counts.eligible})`, children: <MatchedList items={result.eligible} empty={t('按目前的条件还没有确定能享受的政策，补充条件试试。', 'Nothing certain yet — add a condition.')} /> },
             { key: 'undetermined', label: `${t('还需补充', 'Need more')} (${result.counts.undetermined})`, children: <MatchedList items={result.undetermined} empty={t('暂无', 'None')} /> },
           ]} />
