@@ -73,30 +73,39 @@ interface Outcome {
   stdout: string;
   stderr: string;
   code: number | null;
+  /** Milliseconds from the spawn to the first progress line (start-up, open, the first unit's reading). */
+  startupMs?: number;
 }
 
 /**
- * Kills after `afterMs` from the spawn, or after the `line`-th progress line (0% is the first,
- * then one per 10% of the remaining work) plus `afterMs`: a random moment of a run under way,
- * whatever the speed of the machine.
+ * When to kill. 'run': once this run has committed `afterCreated` grants of its own (progress
+ * lines come one per 1%, about one per chunk, with the count), after `afterMs` more — a random
+ * moment of the work under way, whatever the speed or load of the machine, and never after
+ * the work is done. 'spawn': `afterMs` after the spawn, drawn within the start-up (process,
+ * database, first reads) of the previous run.
  */
-function runCli(env: Record<string, string | undefined>, kill?: { afterMs: number; from: 'spawn' | 'run'; line?: number }): Promise<Outcome> {
+type Kill = { from: 'run'; afterCreated: number; afterMs: number } | { from: 'spawn'; afterMs: number };
+
+function runCli(env: Record<string, string | undefined>, kill?: Kill): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KX, 'grant', 'run', '--date', '2025-06-30', '--chunk', '500'], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    const spawned = performance.now();
+    const child = spawn(process.execPath, [KX, 'grant', 'run', '--date', '2025-06-30', '--chunk', '500', '--progress-step', '1'], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
+    let startupMs: number | undefined;
     child.stdout.on('data', (d) => (stdout += d));
     let timer: NodeJS.Timeout | undefined;
     const arm = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), kill!.afterMs));
     if (kill?.from === 'spawn') arm();
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (kill?.from === 'run' && (stderr.match(/granting: \d+%/g) ?? []).length > (kill.line ?? 0)) arm();
+      if (startupMs === undefined && /granting: \d+%/.test(stderr)) startupMs = performance.now() - spawned;
+      if (kill?.from === 'run' && Math.max(0, ...[...stderr.matchAll(/created (\d+)\)/g)].map((m) => Number(m[1]))) >= kill.afterCreated) arm();
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', stdout, stderr, code });
+      resolve({ killed: signal === 'SIGKILL', stdout, stderr, code, startupMs });
     });
   });
 }
@@ -117,23 +126,30 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
     await seed(db);
     await db.close();
 
-    const kills: { afterMs: number; from: 'spawn' | 'run'; line: number; killed: boolean; grants: number }[] = [];
+    const kills: (Kill & { killed: boolean; grants: number })[] = [];
+    let startupMs = 1000;
+    let paying = 0; // grants that pay, so far (the superseded ones are not counted as created)
+    const PAYING = ENTITIES * 2 + BUDGET_GRANTS;
     for (let k = 0; k < KILLS; k++) {
-      // Most kills at a random moment of the run under way; some from the spawn, which may
-      // land while the process starts or opens the database.
-      const from = k % 3 === 2 ? 'spawn' : 'run';
-      const line = from === 'run' ? random(8) : 0;
-      const afterMs = from === 'run' ? random(300) : random(2500);
-      const o = await runCli(t.env, { afterMs, from, line });
+      // Most kills at a random moment of the run under way — after a random share (up to 40%)
+      // of the grants still to make, so that they spread over the units; every third one
+      // during start-up.
+      const kill: Kill =
+        k % 3 === 2 ? { from: 'spawn', afterMs: random(startupMs) } : { from: 'run', afterCreated: 1 + random(Math.floor((PAYING - paying) * 0.4)), afterMs: random(80) };
+      const o = await runCli(t.env, kill);
       if (!o.killed) expect(o.code, o.stderr).toBe(0);
+      if (o.startupMs !== undefined) startupMs = o.startupMs;
       db = await t.open();
       const n = Object.values(await counts(db)).reduce((a, b) => a + b, 0);
+      paying = Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM grants WHERE status <> 'superseded'")).rows[0].n);
       await db.close();
-      kills.push({ afterMs, from, line, killed: o.killed, grants: n });
+      kills.push({ ...kill, killed: o.killed, grants: n });
     }
-    // The kills landed while work was under way: most of them mid-run, with grants in between.
-    expect(kills.filter((x) => x.killed).length).toBeGreaterThanOrEqual(5);
-    expect(new Set(kills.map((x) => x.grants)).size).toBeGreaterThanOrEqual(3);
+    // The kills landed while work was under way: a kill mid-run comes after commits of its own
+    // run and leaves work to do, so the grants grew from each to the next.
+    const midRun = kills.filter((x) => x.from === 'run');
+    expect(midRun.filter((x) => x.killed).length).toBeGreaterThanOrEqual(5);
+    expect(new Set(midRun.map((x) => x.grants)).size).toBeGreaterThanOrEqual(5);
     const last = await runCli(t.env);
     expect(last.code, last.stderr).toBe(0);
     const lines = last.stdout.trim().split('\n');
@@ -185,6 +201,6 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
     } finally {
       await db.close();
     }
-    console.log(`[${kind}] kills: ${kills.map((x) => `${x.from === 'run' ? `line${x.line}` : 'spawn'}+${x.afterMs}ms→${x.killed ? 'killed' : 'done'}:${x.grants}`).join(', ')}; final run ${JSON.stringify(summary)}`);
+    console.log(`[${kind}] kills: ${kills.map((x) => `${x.from === 'run' ? `run@${x.afterCreated}` : 'spawn'}+${x.afterMs}ms→${x.killed ? 'killed' : 'done'}:${x.grants}`).join(', ')}; final run ${JSON.stringify(summary)}`);
   }, 600_000);
 });
