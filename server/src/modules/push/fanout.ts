@@ -41,6 +41,9 @@ export async function fanOutBatch(db: Db, now: Date, batch = 5000): Promise<FanO
     const ids = await q.query<{ id: string }>('SELECT i.id::text AS id FROM inbox i WHERE i.dispatched_at IS NULL ORDER BY i.id LIMIT $1 FOR UPDATE SKIP LOCKED', [batch]);
     if (!ids.rows.length) return { notices: 0, deliveries: 0 };
     const list = ids.rows.map((r) => r.id);
+    // The planner prices the preference look-ups high enough to compile the statement with
+    // LLVM, which costs more than the statement (1.4 s of 1.9 s for 10,000 notices).
+    if (db.kind === 'postgres') await q.query('SET LOCAL jit = off');
     const d = await q.query(FAN_OUT, [list, now, SMS_DEFAULT_KINDS]);
     await q.query('UPDATE inbox SET dispatched_at = $2 WHERE id = ANY($1::bigint[])', [list, now]);
     return { notices: list.length, deliveries: d.rowCount };

@@ -98,6 +98,10 @@ describe.each(DATABASES)('push routes (%s)', (kind) => {
     expect(row.rows[0].subscription_enc).not.toContain('push.example.com');
     expect((await call('DELETE', `/api/v1/me/push-subscriptions?endpoint=${encodeURIComponent(sub.endpoint)}`, resident)).status).toBe(204);
     expect((await call('DELETE', `/api/v1/me/push-subscriptions?endpoint=${encodeURIComponent(sub.endpoint)}`, resident)).status).toBe(404);
+    // The key the browser subscribes with: the same on every call.
+    const key = await call('GET', '/api/v1/push/vapid-public-key', {});
+    expect(key.body.public_key).toMatch(/^[\w-]{87}$/);
+    expect((await call('GET', '/api/v1/push/vapid-public-key', {})).body).toEqual(key.body);
   });
 
   it('lets an admin edit a template, preview it in both languages, and refuses unknown variables', async () => {

@@ -6,12 +6,13 @@ import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { principal } from '../../http/access.ts';
 import { errors } from '../../http/schemas.ts';
+import { loadOrCreateVapidKeys } from './channels/webpush.ts';
 import { listDeliveries, listTemplates, previewTemplate, saveTemplate } from './admin.ts';
 import { inboxHub, listInbox, markRead, noticesAfter, type NoticeView } from './inbox.ts';
 import type { EventKind } from './kinds.ts';
 import {
   ContactInput, ContactParams, Contacts, Created, Deliveries, DeliveriesQuery, InboxPage, InboxQuery, Notice, NoticeId, Preferences, PreferencesInput,
-  Preview, PreviewInput, SubscriptionInput, SubscriptionQuery, TemplateInput, TemplateParams, Templates, WebhookInput,
+  Preview, PreviewInput, SubscriptionInput, SubscriptionQuery, TemplateInput, TemplateParams, Templates, VapidKey, WebhookInput,
 } from './schema.ts';
 import { addSubscription, addWebhook, deleteContact, getContacts, getPreferences, partyOf, removeSubscription, setContact, setPreferences, type ContactChannel } from './settings.ts';
 import type { Locale } from './templates.ts';
@@ -111,6 +112,13 @@ export async function pushRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> 
       await removeSubscription(ctx, principal(req), req.query.endpoint);
       return reply.status(204).send();
     },
+  );
+
+  app.get(
+    '/api/v1/push/vapid-public-key',
+    { config: { access: 'public' }, schema: { tags, summary: '网页推送公钥（VAPID）/ the VAPID public key for PushManager.subscribe', response: { 200: VapidKey } } },
+    // Generated into the data folder on first use and kept: subscriptions are bound to it.
+    async () => ({ public_key: loadOrCreateVapidKeys(ctx.config).publicKey }),
   );
 
   const admin = ['admin'] as const;
