@@ -4,7 +4,7 @@
 // languages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
-import { Dispatcher } from './dispatch.ts';
+import { Dispatcher, recordReceipt } from './dispatch.ts';
 import { fanOutAll } from './fanout.ts';
 import { addContact, addEntities, addNotice, RecordingAdapter } from './testing.ts';
 import type { ChannelName } from './channel.ts';
@@ -105,6 +105,12 @@ describe.each(DATABASES)('push dispatcher (%s)', (kind) => {
     env.clock.now = at('2025-07-01T00:00:00Z');
     expect((await dispatcher.runOnce()).sent).toBe(1);
     expect(sms.sent.map((m) => m.to)).toEqual(['13900000009']);
+
+    // The network's receipt, by the gateway's id alone (the sender may have restarted): delivered.
+    const d = (await env.db.query<{ id: string }>("SELECT id::text AS id FROM push_deliveries WHERE notice_id = $1 AND channel = 'sms'", [n])).rows[0].id;
+    expect(await recordReceipt(env.db, { providerId: `p-${d}`, state: 'delivered' }, env.ctx.now())).toBe(true);
+    expect((await env.db.query<{ state: string }>('SELECT state FROM push_deliveries WHERE id = $1', [d])).rows[0].state).toBe('delivered');
+    expect(await recordReceipt(env.db, { providerId: `p-${d}`, state: 'failed' }, env.ctx.now())).toBe(false);
   });
 
   it('sends at most three SMS a day to a person and holds the rest to the next morning', async () => {

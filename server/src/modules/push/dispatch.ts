@@ -336,8 +336,12 @@ export function defaultQuiet(): QuietHours {
   return { ...QUIET_DEFAULT, channels: QUIET_CHANNELS_DEFAULT, enabled: true };
 }
 
-/** Marks a delivery delivered when the peer confirms receipt (an SMPP delivery receipt …). */
-export async function markDelivered(q: Queryable, deliveryId: string, at: Date): Promise<boolean> {
-  const r = await q.query(`UPDATE push_deliveries SET state = 'delivered', finished_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('sent', 'sending')`, [deliveryId, at]);
-  return r.rowCount > 0;
+/** A delivery receipt from the SMS network: the delivery is delivered, or failed after all. */
+export async function recordReceipt(q: Queryable, r: { deliveryId?: string; providerId: string; state: 'delivered' | 'failed'; error?: string }, at: Date): Promise<boolean> {
+  const u = await q.query(
+    `UPDATE push_deliveries SET state = $3, finished_at = $4, updated_at = $4, last_error = COALESCE($5, last_error)
+      WHERE (id = $1::bigint OR (channel = 'sms' AND provider_id = $2)) AND state IN ('sent', 'sending')`,
+    [r.deliveryId && /^\d{1,18}$/.test(r.deliveryId) ? r.deliveryId : null, r.providerId, r.state, at, r.error ?? null],
+  );
+  return u.rowCount > 0;
 }
