@@ -89,6 +89,22 @@ export class Journey {
     mkdirSync(this.dir, { recursive: true });
   }
 
+  private readonly pages = new Set<Page>();
+
+  /** A page of this journey: on failure, failed() takes its picture as it was. */
+  watch(page: Page): Page {
+    this.pages.add(page);
+    page.on('close', () => this.pages.delete(page));
+    return page;
+  }
+
+  /** Pictures of the journey's open pages, for the failure's report; then rethrows. */
+  async failed(e: unknown): Promise<never> {
+    let i = 0;
+    for (const p of this.pages) await p.screenshot({ path: join(this.dir, `failure-${++i}.png`), fullPage: true }).catch(() => {});
+    throw e;
+  }
+
   async shot(page: Page, step: string): Promise<string> {
     const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${step}.png`);
     await page.screenshot({ path: file, fullPage: true });
@@ -97,12 +113,12 @@ export class Journey {
 }
 
 /** A page with zh-CN or English chosen before the first load (the portal reads kx.locale). */
-export async function newPage(browser: Browser, base: string, opts: { locale?: 'zh-CN' | 'en'; width?: number } = {}): Promise<Page> {
+export async function newPage(browser: Browser, base: string, opts: { locale?: 'zh-CN' | 'en'; width?: number; journey?: Journey } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, baseURL: base, serviceWorkers: 'block' });
   if (opts.locale) await context.addInitScript((l) => localStorage.setItem('kx.locale', l), opts.locale);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  return page;
+  return opts.journey ? opts.journey.watch(page) : page;
 }
 
 /** Logs in through the login page, as a person would. */

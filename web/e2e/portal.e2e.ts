@@ -32,18 +32,26 @@ async function homeToItem(page: Page, j: Journey, lang: { query: string; search:
 describe('journey (d): home → search → item, public', () => {
   it('in Chinese', async () => {
     const j = new Journey('d-portal-zh');
-    const page = await newPage(browser, inject('baseUrl'), { locale: 'zh-CN' });
-    const url = await homeToItem(page, j, { query: '轴承', search: /搜索政策/, heading: /政策快享/, dept: /责任部门/ });
-    expect(url).toMatch(/\/items\/[\w-]+/);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/[\u4e00-\u9fff]/);
-    await page.context().close();
+    try {
+      const page = await newPage(browser, inject('baseUrl'), { locale: 'zh-CN', journey: j });
+      const url = await homeToItem(page, j, { query: '轴承', search: /搜索政策/, heading: /政策快享/, dept: /责任部门/ });
+      expect(url).toMatch(/\/items\/[\w-]+/);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/[\u4e00-\u9fff]/);
+      await page.context().close();
+    } catch (e) {
+      await j.failed(e);
+    }
   });
 
   it('in English', async () => {
     const j = new Journey('d-portal-en');
-    const page = await newPage(browser, inject('baseUrl'), { locale: 'en' });
-    await homeToItem(page, j, { query: 'bearing', search: /Search policies/, heading: /Kuaixiang/, dept: /Department/ });
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/[A-Za-z]{4}/);
-    await page.context().close();
+    try {
+      const page = await newPage(browser, inject('baseUrl'), { locale: 'en', journey: j });
+      await homeToItem(page, j, { query: 'bearing', search: /Search policies/, heading: /Kuaixiang/, dept: /Department/ });
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/[A-Za-z]{4}/);
+      await page.context().close();
+    } catch (e) {
+      await j.failed(e);
+    }
   });
 });

@@ -12,33 +12,37 @@ afterAll(() => browser?.close());
 describe('journey (a): a resident sees an auto-grant, its explanation and evidence', () => {
   it('walks from login to the evidence', async () => {
     const j = new Journey('a-resident');
-    const page = await newPage(browser, inject('baseUrl'), { locale: 'zh-CN' });
-    await login(page, 'resident');
-    await page.waitForURL(/\/me$/);
-    await page.getByRole('heading', { name: '我能享受什么' }).waitFor();
-    const eligibleTab = page.getByRole('tab', { name: /^符合 \(\d+\)$/ });
-    await eligibleTab.waitFor();
-    expect(Number(/\((\d+)\)/.exec((await eligibleTab.textContent()) ?? '')?.[1])).toBeGreaterThan(0);
-    const auto = page.getByText('免申即享：无需申请，将自动兑现', { exact: false }).first();
-    await auto.waitFor();
-    await j.shot(page, 'entitlements');
+    try {
+      const page = await newPage(browser, inject('baseUrl'), { locale: 'zh-CN', journey: j });
+      await login(page, 'resident');
+      await page.waitForURL(/\/me$/);
+      await page.getByRole('heading', { name: '我能享受什么' }).waitFor();
+      const eligibleTab = page.getByRole('tab', { name: /^符合 \(\d+\)$/ });
+      await eligibleTab.waitFor();
+      expect(Number(/\((\d+)\)/.exec((await eligibleTab.textContent()) ?? '')?.[1])).toBeGreaterThan(0);
+      const auto = page.getByText('免申即享：无需申请，将自动兑现', { exact: false }).first();
+      await auto.waitFor();
+      await j.shot(page, 'entitlements');
 
-    // the explanation, condition by condition, of the first auto item
-    const card = page.locator('.ant-card').filter({ has: page.getByText('免申即享：无需申请', { exact: false }) }).first();
-    await card.getByText('逐条说明').click();
-    await expect.poll(async () => (await card.innerText()).length).toBeGreaterThan(80);
-    await j.shot(page, 'explanation');
+      // the explanation, condition by condition, of the first auto item
+      const card = page.locator('.ant-card').filter({ has: page.getByText('免申即享：无需申请', { exact: false }) }).first();
+      await card.getByText('逐条说明').click();
+      await expect.poll(async () => (await card.innerText()).length).toBeGreaterThan(80);
+      await j.shot(page, 'explanation');
 
-    // my grants: the amount and the evidence (data used, source, date)
-    await page.goto('/me/grants');
-    await page.getByRole('heading', { name: '我的兑现' }).waitFor();
-    const evidence = page.getByRole('table').first();
-    await evidence.waitFor();
-    await expect.poll(() => evidence.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining(['所用数据', '来源', '数据日期']));
-    expect(await evidence.getByRole('row').count()).toBeGreaterThan(1);
-    await expect.poll(() => page.getByText(/依据：.*按事项第 \d+ 版评估/).count()).toBeGreaterThan(0);
-    await j.shot(page, 'grant-evidence');
+      // my grants: the amount and the evidence (data used, source, date)
+      await page.goto('/me/grants');
+      await page.getByRole('heading', { name: '我的兑现' }).waitFor();
+      const evidence = page.getByRole('table').first();
+      await evidence.waitFor();
+      await expect.poll(() => evidence.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining(['所用数据', '来源', '数据日期']));
+      expect(await evidence.getByRole('row').count()).toBeGreaterThan(1);
+      await expect.poll(() => page.getByText(/依据：.*按事项第 \d+ 版评估/).count()).toBeGreaterThan(0);
+      await j.shot(page, 'grant-evidence');
 
-    await page.context().close();
+      await page.context().close();
+    } catch (e) {
+      await j.failed(e);
+    }
   });
 });
