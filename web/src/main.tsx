@@ -14,7 +14,7 @@ const router = createBrowserRouter(routes);
 function Root() {
   const { locale } = useI18n();
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#c8102e', borderRadius: 6 } }}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#c8102e', borderRadius: 6, colorLink: '#0050b3', colorTextDescription: '#595959', colorTextTertiary: '#595959', colorTextPlaceholder: '#6e6e6e', colorError: '#cf1322' } }}>
       <AntApp>
         <SessionProvider>
           <RouterProvider router={router} />

@@ -301,8 +301,8 @@ function Question() {
                 </Tag>
               </span>
             ))}
-            <Button size="small" type="dashed" onClick={() => setEditing('new')}>{t('＋ 添加条件', '+ Add a condition')}</Button>
           </div>
+          <Button size="small" type="dashed" style={{ marginTop: 8 }} onClick={() => setEditing('new')}>{t('＋ 添加条件', '+ Add a condition')}</Button>
           {editing && (
             <ChipEditor key={editing} dict={dict} chip={editing === 'new' ? undefined : chips.find((c) => c.field === editing)}
               onCancel={() => setEditing(null)} onDone={(c) => { setChips((cs) => upsertChip(cs, c)); setEditing(null); }} />
