@@ -61,17 +61,29 @@ interface Claimed {
   created_at: Date | string;
 }
 
-const CLAIM = `
+// Claimed rows: 'sending' with a lease. Due = queued and due, or sending with a lease run out
+// (its process died: sent again under the same id).
+const claimSql = (where: string, order: string) => `
 WITH c AS (
   UPDATE push_deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_until = $1::timestamptz + make_interval(secs => $3), updated_at = $1
    WHERE d.id IN (SELECT x.id FROM push_deliveries x
                    WHERE x.state IN ('queued', 'sending') AND x.next_attempt_at <= $1
-                     AND (x.state = 'queued' OR x.lease_until < $1)
-                   ORDER BY x.next_attempt_at, x.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+                     AND (x.state = 'queued' OR x.lease_until < $1) ${where}
+                   ORDER BY ${order} LIMIT $2 FOR UPDATE SKIP LOCKED)
   RETURNING d.id, d.channel, d.target, d.party, d.event_kind, d.attempts, d.notice_id)
 SELECT c.id::text AS id, c.channel, c.target, c.party, c.event_kind, c.attempts, c.notice_id::text AS notice_id,
        i.kind, i.title, i.body, i.item_id, i.case_id::text AS case_id, i.data, i.entity_id::text AS entity_id, i.created_at
   FROM c JOIN inbox i ON i.id = c.notice_id ORDER BY c.id`;
+/** Everything due, the longest waiting first (the due index). */
+const CLAIM_DUE = claimSql('', 'x.next_attempt_at, x.id');
+/**
+ * Onwards from the last row this dispatcher claimed (the primary key). A queue table read
+ * from its head walks over every row already sent (dead index entries until a vacuum): at
+ * 100,000 deliveries that made each claim slower than the sends it fed.
+ */
+const CLAIM_NEXT = claimSql('AND x.id > $4', 'x.id');
+/** How often the whole queue is looked at (retries and deferred rows behind the cursor). */
+const SWEEP_MS = 5000;
 
 interface Address {
   to: string;
@@ -88,6 +100,8 @@ export class Dispatcher {
   private readonly o: Required<Omit<DispatchOptions, 'rates' | 'log'>> & { log: (m: string) => void };
   private readonly gates = new Map<ChannelName, RateGate>();
   private stopped = false;
+  private cursor = '0';
+  private sweptAt = 0;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -115,8 +129,15 @@ export class Dispatcher {
   }
 
   private async claim(): Promise<Claimed[]> {
-    const r = await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM, [this.ctx.now(), this.o.claim, this.o.leaseSeconds]));
-    return r.rows;
+    const args = [this.ctx.now(), this.o.claim, this.o.leaseSeconds];
+    const sweep = Date.now() - this.sweptAt >= SWEEP_MS;
+    let rows = sweep ? [] : (await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM_NEXT, [...args, this.cursor]))).rows;
+    if (!rows.length) {
+      rows = (await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM_DUE, args))).rows;
+      this.sweptAt = Date.now();
+    }
+    if (rows.length) this.cursor = rows[rows.length - 1].id;
+    return rows;
   }
 
   private async process(rows: Claimed[], templates: TemplateSet, stats: DispatchStats): Promise<void> {
