@@ -10642,6 +10642,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新事项首次保存前的模拟 / simulate a new item before its first save
+         * @description 与 POST /api/v1/items/{id}/simulate 相同的结果，事项尚未保存；仅该事项所属部门的工作人员或管理员。 / The same answer as POST /api/v1/items/{id}/simulate for an item not saved yet; its department's staff or an admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        item: {
+                            id: string;
+                            version?: number;
+                            title: string;
+                            title_en?: string;
+                            department: string;
+                            region_scope: string[];
+                            audience: "enterprise" | "person";
+                            /** @description auto 免申即享 | online 网上申请 | offline 线下办理 */
+                            mode: "auto" | "online" | "offline";
+                            /** @description 生效日期 / in force from */
+                            valid_from: string;
+                            /** @description 失效日期（含）/ in force until, inclusive */
+                            valid_to?: string;
+                            window?: {
+                                from: string;
+                                to?: string;
+                            };
+                            eligibility: string | ({
+                                op: string;
+                            } & {
+                                [key: string]: unknown;
+                            });
+                            amount?: string | ({
+                                op: string;
+                            } & {
+                                [key: string]: unknown;
+                            });
+                            amount_unit?: string;
+                            period?: "once" | "year" | "month";
+                            params?: {
+                                name: string;
+                                type: "int" | "dec" | "bool" | "date" | "text" | "list" | "tiers" | "map";
+                                label?: {
+                                    zh: string;
+                                    en?: string;
+                                };
+                                unit?: string;
+                                versions: {
+                                    from: string;
+                                    to?: string;
+                                    value: {
+                                        /** @enum {string} */
+                                        kind: "num";
+                                        value: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "bool";
+                                        value: boolean;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "date";
+                                        value: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        value: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "list";
+                                        value: string[];
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "tiers";
+                                        rows: {
+                                            min?: string;
+                                            max?: string;
+                                            value: string;
+                                        }[];
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "map";
+                                        entries: {
+                                            [key: string]: string;
+                                        };
+                                        default?: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "expr";
+                                        /** @description 规则语法树 / rule AST (engine/src/ast/ast.ts) */
+                                        expr?: {
+                                            op: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        text?: string;
+                                    };
+                                    source?: string;
+                                    note?: string;
+                                }[];
+                            }[];
+                            quota?: {
+                                count?: number;
+                                budget?: string;
+                            };
+                            stacking_group?: string;
+                            materials?: {
+                                name: string;
+                                provided_by?: string;
+                                required?: boolean;
+                            }[];
+                            review_steps?: {
+                                name: string;
+                                department?: string;
+                                days: number;
+                                parallel_group?: string;
+                            }[];
+                            statutory_days: number;
+                            confirm_intent?: boolean;
+                            tags?: string[];
+                            summary?: string;
+                            source_note?: string;
+                            cases?: {
+                                name: string;
+                                date: string;
+                                facts: {
+                                    [key: string]: unknown;
+                                };
+                                expect: {
+                                    verdict: "eligible" | "ineligible" | "undetermined";
+                                    amount?: string | null;
+                                    missing?: string[];
+                                };
+                            }[];
+                            eligibility_text?: string;
+                            amount_text?: string;
+                        };
+                        /** @description 所属政策文件（可未选）/ its policy document, if chosen */
+                        document_id?: string;
+                        /** @description 评估日期（默认今天或生效日）/ evaluation date (default: today, or the start of validity) */
+                        as_of?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "done";
+                            result: {
+                                item_id: string;
+                                version: number | null;
+                                as_of: string;
+                                entities: number;
+                                eligible: number;
+                                undetermined: number;
+                                total_cost: string | null;
+                                amount_unknown: number;
+                                budget: string | null;
+                                over_budget: boolean | null;
+                                quota_count: number | null;
+                                over_quota: boolean | null;
+                                by_county: {
+                                    code: string;
+                                    name: string;
+                                    eligible: number;
+                                    undetermined: number;
+                                    cost: string;
+                                }[];
+                                by_industry: {
+                                    code: string;
+                                    name: string;
+                                    eligible: number;
+                                    undetermined: number;
+                                    cost: string;
+                                }[];
+                                seconds: number;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** @description GET /api/v1/match-runs/{run_id} */
+                            run_id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "done";
+                            result: {
+                                item_id: string;
+                                version: number | null;
+                                as_of: string;
+                                entities: number;
+                                eligible: number;
+                                undetermined: number;
+                                total_cost: string | null;
+                                amount_unknown: number;
+                                budget: string | null;
+                                over_budget: boolean | null;
+                                quota_count: number | null;
+                                over_quota: boolean | null;
+                                by_county: {
+                                    code: string;
+                                    name: string;
+                                    eligible: number;
+                                    undetermined: number;
+                                    cost: string;
+                                }[];
+                                by_industry: {
+                                    code: string;
+                                    name: string;
+                                    eligible: number;
+                                    undetermined: number;
+                                    cost: string;
+                                }[];
+                                seconds: number;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            status: "queued";
+                            /** @description GET /api/v1/match-runs/{run_id} */
+                            run_id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/match-runs/{id}": {
         parameters: {
             query?: never;
@@ -12696,6 +13008,45 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网页推送公钥（VAPID）/ the VAPID public key for PushManager.subscribe */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description VAPID 公钥（base64url），浏览器 applicationServerKey / the applicationServerKey */
+                            public_key: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -114,6 +114,17 @@ describe.each(DATABASES)('the API docs page and the typed client on %s', (kind) 
     const bad = await createClient({ baseUrl: base, token }).get('/api/v1/audit', { query: { from: 'last tuesday' } }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'from' });
   });
+
+  it('carries the details of an error that has them (every problem of a policy file)', async () => {
+    await addUser(env, 'client-clerk', 'clerk', { department: 'lc-gxj' });
+    const { token } = await api.post('/api/v1/auth/login', { body: { username: 'client-clerk', password: PASSWORD } });
+    const bad = await createClient({ baseUrl: base, token }).post('/api/v1/items', { body: { yaml: 'id: x\ntitle: t\n' } }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ApiError);
+    const errors = ((bad as ApiError).details as { errors: { field: string; message: string }[] }).errors;
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors.map((e) => e.message).join(' ')).toContain('document');
+    expect(await api.get('/api/v1/auth/me').catch((e: unknown) => (e as ApiError).details)).toBeUndefined();
+  });
 });
 
 // Never run: the type checker (npm run check) refuses what the API does not have.

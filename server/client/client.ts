@@ -39,6 +39,8 @@ export class ApiError extends Error {
     readonly zh: string,
     readonly en: string | undefined,
     readonly field: string | undefined,
+    /** What the platform adds to some errors: every problem of a file, the failing test cases of a publish … */
+    readonly details?: unknown,
   ) {
     super(en ? `${zh} / ${en}` : zh);
     this.name = 'ApiError';
@@ -84,8 +86,8 @@ export function createClient(opts: ClientOptions) {
     });
     const isJson = res.headers.get('content-type')?.includes('application/json') ?? false;
     if (!res.ok) {
-      const e = (isJson ? await res.json() : { code: 'HTTP_' + res.status, message: await res.text() }) as { code: string; message: string; message_en?: string; field?: string };
-      throw new ApiError(res.status, e.code, e.message, e.message_en, e.field);
+      const e = (isJson ? await res.json() : { code: 'HTTP_' + res.status, message: await res.text() }) as { code: string; message: string; message_en?: string; field?: string; details?: unknown };
+      throw new ApiError(res.status, e.code, e.message, e.message_en, e.field, e.details);
     }
     if (res.status === 204) return undefined as ResponseOf<P, M>;
     return (isJson ? await res.json() : await res.text()) as ResponseOf<P, M>;

@@ -27,6 +27,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'sx-mzj-clerk', display_name: '莘县民政局经办人', role: 'clerk', department: 'sx-mzj' },
   { username: 'czj-payout', display_name: '市财政局兑现专员', role: 'payout', department: 'lc-czj' },
   { username: 'rsj-payout', display_name: '市人社局兑现专员', role: 'payout', department: 'lc-rsj' },
+  { username: 'gxj-payout', display_name: '市工信局兑现专员', role: 'payout', department: 'lc-gxj' },
+  { username: 'mzj-payout', display_name: '市民政局兑现专员', role: 'payout', department: 'lc-mzj' },
   { username: 'enterprise', display_name: '聊城示例轴承有限公司', role: 'enterprise', profile: 'enterprise' },
   { username: 'resident', display_name: '李某某', role: 'resident', profile: 'resident' },
 ];

@@ -1,4 +1,4 @@
-import { Dec, evaluateItem, parseDate, parseExpr, type Entity, type PolicyItem } from '@kx/engine';
+import { Dec, evaluateItem, parseDate, parseExpr, printExpr, type Entity, type PolicyItem } from '@kx/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { asInput } from '../catalogue/fixtures.ts';
@@ -162,6 +162,28 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
     expect(d.json().result.eligible).toBe(entities.filter((e) => verdictOf(draft, e).verdict === 'eligible').length);
     expect(d.json().result.eligible).not.toBe(result.eligible);
     expect(d.json().result.version).toBeNull();
+  });
+
+  it('simulates a new item before its first save, for its department only, and the count follows the rule', async () => {
+    const item = items.find((it) => it.department === 'lc-mzj' && entities.some((e) => verdictOf(it, e).verdict === 'eligible'))!;
+    const fresh = { ...asInput(item), id: 'lc-mzj-not-saved-yet' };
+    const post = async (user: string, rule: string) =>
+      env.app.inject({ method: 'POST', url: '/api/v1/simulations', headers: bearer(await env.login(user)), payload: { item: { ...fresh, eligibility: rule } } });
+    const eligibleUnder = (rule: string) => entities.filter((e) => verdictOf({ ...item, eligibility: parseExpr(rule) }, e).verdict === 'eligible').length;
+    const own = item.eligibility_text ?? printExpr(item.eligibility);
+    const wider = item.audience === 'person' ? 'alive = true' : 'employees >= 10';
+    const a = await post('clerk-mzj', own);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(a.json().result).toMatchObject({ item_id: 'lc-mzj-not-saved-yet', version: null, eligible: eligibleUnder(own) });
+    const b = await post('clerk-mzj', wider);
+    expect(b.json().result.eligible).toBe(eligibleUnder(wider));
+    expect(b.json().result.eligible).not.toBe(a.json().result.eligible);
+    // Nothing was stored; another department's clerk and an applicant may not simulate it.
+    expect((await get('/api/v1/items/lc-mzj-not-saved-yet', 'clerk-mzj')).statusCode).toBe(404);
+    expect((await post('clerk-nyj', own)).statusCode).toBe(403);
+    expect((await post('resident1', own)).statusCode).toBe(403);
+    const bad = await post('clerk-mzj', 'no_such_field > 1');
+    expect(bad.statusCode).toBe(400);
   });
 
   it('runs a big simulation as a job whose run reports the same result', async () => {

@@ -11,8 +11,8 @@ import { enqueue } from '../jobs/queue.ts';
 import { eligibleEntities } from './eligible.ts';
 import { entityItemMatch, entityMatches } from './ondemand.ts';
 import { getRun } from './runs.ts';
-import { EligiblePage, EligibleQuery, EntityIdParams, EntityItemParams, ItemIdParams, ItemMatch, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody } from './schema.ts';
-import { simulate } from './simulate.ts';
+import { EligiblePage, EligibleQuery, EntityIdParams, EntityItemParams, ItemIdParams, ItemMatch, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody, DraftSimulateBody } from './schema.ts';
+import { simulate, simulateDraft } from './simulate.ts';
 
 export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   const tags = ['matching'];
@@ -66,6 +66,22 @@ export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
     },
     async (req, reply) => {
       const r = await simulate(ctx, principal(req), req.params.id, req.body ?? {});
+      return reply.status(r.status === 'queued' ? 202 : 200).send(r);
+    },
+  );
+
+  app.post<{ Body: DraftSimulateBody }>(
+    '/api/v1/simulations',
+    {
+      config: { access: ['clerk', 'approver', 'admin'] },
+      schema: {
+        tags, summary: '新事项首次保存前的模拟 / simulate a new item before its first save',
+        description: `与 POST /api/v1/items/{id}/simulate 相同的结果，事项尚未保存；仅该事项所属部门的工作人员或管理员。 / The same answer as POST /api/v1/items/{id}/simulate for an item not saved yet; its department's staff or an admin.`,
+        body: DraftSimulateBody, response: { 200: SimulateAnswer, 202: SimulateAnswer, ...errors(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const r = await simulateDraft(ctx, principal(req), req.body);
       return reply.status(r.status === 'queued' ? 202 : 200).send(r);
     },
   );

@@ -89,6 +89,16 @@ export const SimulateBody = Type.Object(
 );
 export type SimulateBody = Static<typeof SimulateBody>;
 
+export const DraftSimulateBody = Type.Object(
+  {
+    item: ItemInput,
+    document_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '所属政策文件（可未选）/ its policy document, if chosen' })),
+    as_of: Type.Optional({ ...Date, description: '评估日期（默认今天或生效日）/ evaluation date (default: today, or the start of validity)' }),
+  },
+  { additionalProperties: false },
+);
+export type DraftSimulateBody = Static<typeof DraftSimulateBody>;
+
 const Breakdown = Type.Object({ code: Type.String(), name: Type.String(), eligible: Type.Integer(), undetermined: Type.Integer(), cost: Type.String() });
 
 export const Simulation = Type.Object({

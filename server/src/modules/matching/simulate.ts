@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { bindRule, columnarVerdicts, compileCatalogue, compileNumber, decToString, Dec, fieldsOf, itemContext, parseDate, planFields, validateItem, type PolicyItem } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { DomainError, badInput, notFound } from '../../errors.ts';
-import { actorOf, type Principal } from '../../http/access.ts';
+import { actorOf, DEPARTMENT_ROLES, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { parseItemJson } from '../catalogue/input.ts';
 import type { ItemInput } from '../catalogue/schema.ts';
@@ -136,15 +136,20 @@ export function simulateOn(ctx: Ctx, snap: Snapshot, item: PolicyItem, date: str
   };
 }
 
+/** A posted item, parsed and validated as a save would (errors name the field). */
+function checkedDraft(ctx: Ctx, input: ItemInput, documentId: string): PolicyItem {
+  const item = parseItemJson(input, documentId, ctx.dict);
+  const problems = validateItem(item, ctx.dict);
+  if (problems.length) throw new DomainError('BAD_INPUT', problems[0].zh, problems[0].en, 'item', { errors: problems.map((e) => ({ message: e.zh, message_en: e.en })) });
+  return item;
+}
+
 async function itemToSimulate(ctx: Ctx, itemId: string, input: SimulateInput): Promise<{ item: PolicyItem; version: number | null }> {
   const r = await ctx.db.query<{ document_id: string; latest_version: number }>('SELECT i.document_id, i.latest_version FROM items i WHERE i.id = $1', [itemId]);
   if (!r.rows[0]) throw notFound('事项', itemId);
   if (input.item) {
-    const item = parseItemJson(input.item, r.rows[0].document_id, ctx.dict);
-    if (item.id !== itemId) throw badInput('item.id', `事项编号应为 ${itemId}，实际为 ${item.id}`, `item id must be ${itemId}, got ${item.id}`);
-    const problems = validateItem(item, ctx.dict);
-    if (problems.length) throw new DomainError('BAD_INPUT', problems[0].zh, problems[0].en, 'item', { errors: problems.map((e) => ({ message: e.zh, message_en: e.en })) });
-    return { item, version: null };
+    if (input.item.id !== itemId) throw badInput('item.id', `事项编号应为 ${itemId}，实际为 ${input.item.id}`, `item id must be ${itemId}, got ${input.item.id}`);
+    return { item: checkedDraft(ctx, input.item, r.rows[0].document_id), version: null };
   }
   const version = input.version ?? r.rows[0].latest_version;
   const v = await ctx.db.query<{ body: PolicyItem }>('SELECT v.body FROM item_versions v WHERE v.item_id = $1 AND v.version = $2', [itemId, version]);
@@ -167,19 +172,45 @@ export type SimulateAnswer = { status: 'done'; result: Simulation } | { status: 
 export async function simulate(ctx: Ctx, p: Principal, itemId: string, input: SimulateInput, opts: { syncLimit?: number } = {}): Promise<SimulateAnswer> {
   const { department } = await requireItemStaff(ctx, p, itemId, 'match.simulate');
   const { item, version } = await itemToSimulate(ctx, itemId, input);
-  const date = simulationDate(ctx, item, input.as_of);
+  return runOrQueue(ctx, p, item, version, department, input.as_of, opts);
+}
+
+export interface DraftSimulateInput {
+  item: ItemInput;
+  document_id?: string;
+  as_of?: string;
+}
+
+/**
+ * A new item before its first save (the editor's "new item" page): nothing is stored yet,
+ * so the caller's right comes from the department the draft names — its own staff, or an admin.
+ */
+export async function simulateDraft(ctx: Ctx, p: Principal, input: DraftSimulateInput, opts: { syncLimit?: number } = {}): Promise<SimulateAnswer> {
+  const department = input.item.department;
+  const staff = p.kind === 'user' && !!p.role && DEPARTMENT_ROLES.includes(p.role) && p.department === department;
+  if (!staff && !(p.kind === 'user' && p.role === 'admin')) {
+    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.simulate', subject: `item:${input.item.id}`, outcome: 'denied', detail: { department, draft: true } });
+    throw new DomainError('FORBIDDEN', `只有 ${department} 的工作人员可以模拟该部门的事项`, `only staff of ${department} may simulate its items`);
+  }
+  const item = checkedDraft(ctx, input.item, input.document_id ?? '');
+  return runOrQueue(ctx, p, item, null, department, input.as_of, opts);
+}
+
+/** Synchronously up to SIMULATE_SYNC_LIMIT entities, else as a job (the unsaved item travels in its payload). */
+async function runOrQueue(ctx: Ctx, p: Principal, item: PolicyItem, version: number | null, department: string, asOf: string | undefined, opts: { syncLimit?: number }): Promise<SimulateAnswer> {
+  const date = simulationDate(ctx, item, asOf);
   const max = await ctx.db.query<{ max: string | null }>('SELECT max(e.id)::text AS max FROM entities e');
-  const detail = { item_id: itemId, version, department, as_of: date };
+  const detail = { item_id: item.id, version, department, as_of: date };
   if (Number(max.rows[0].max ?? 0) <= (opts.syncLimit ?? SIMULATE_SYNC_LIMIT)) {
     const snap = await matchingState(ctx).warmSnapshot(itemFields(item, dayOf(date)));
     const result = simulateOn(ctx, snap, item, date, version);
-    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.simulate', subject: `item:${itemId}`, detail: { ...detail, eligible: result.eligible } });
+    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.simulate', subject: `item:${item.id}`, detail: { ...detail, eligible: result.eligible } });
     return { status: 'done', result };
   }
   return ctx.db.tx(async (q) => {
     const runId = await createRun(q, 'simulation', date, { by: p.userId ?? null, status: 'queued', stats: detail });
-    await enqueue(q, SIMULATE_QUEUE, { run_id: runId, item_id: itemId, version, as_of: date, ...(version === null ? { item } : {}) }, { key: `${SIMULATE_QUEUE}:${runId}` });
-    await appendAudit(q, { actor: actorOf(p), action: 'match.simulate', subject: `item:${itemId}`, detail: { ...detail, run_id: runId } });
+    await enqueue(q, SIMULATE_QUEUE, { run_id: runId, item_id: item.id, version, as_of: date, ...(version === null ? { item } : {}) }, { key: `${SIMULATE_QUEUE}:${runId}` });
+    await appendAudit(q, { actor: actorOf(p), action: 'match.simulate', subject: `item:${item.id}`, detail: { ...detail, run_id: runId } });
     return { status: 'queued' as const, run_id: runId };
   });
 }

@@ -5,7 +5,7 @@
 // by county). Then: save the draft, submit, approve, publish (refused when a case fails).
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, ConfigProvider, Form, Input, InputNumber, Modal, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { Expr } from '../../../../engine/src/ast/ast.ts';
 import { stripLoc } from '../../../../engine/src/ast/ast.ts';
 import { checkExpr } from '../../../../engine/src/check/check.ts';
@@ -300,8 +300,9 @@ export default function ItemEditor() {
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { if (!routeId && department) setFields((f) => ({ ...f, department: f.department || department })); }, [routeId, department]);
   useEffect(() => {
-    void api.get('/api/v1/documents', { query: { page_size: 200 } }).then((p) => setDocs(p.items.map((d) => ({ value: d.id, label: `${d.title}（${d.number}）` }))), () => undefined);
-  }, []);
+    // Only the documents the department issued (alone or jointly): an item belongs to one of them.
+    void api.get('/api/v1/documents', { query: { page_size: 200 } }).then((p) => setDocs(p.items.filter((d) => !department || d.issuers.includes(department)).map((d) => ({ value: d.id, label: `${d.title}（${d.number}）` }))), () => undefined);
+  }, [department]);
 
   const version = detail?.draft ?? detail?.current ?? null;
   const status = version?.status;
@@ -440,7 +441,8 @@ export default function ItemEditor() {
   );
   const ruleTab = (
     <div>
-      {view ? <Builder tree={tree} onChange={editable ? onTree : () => undefined} view={view} /> : <Spin />}
+      {/* Read-only for whoever may not edit (an approver reviewing): every control of the builder disabled. */}
+      {view ? <ConfigProvider componentDisabled={!editable}><Builder tree={tree} onChange={editable ? onTree : () => undefined} view={view} /></ConfigProvider> : <Spin />}
       <F label={t('规则文本（与上方可视化条件同步）', 'Rule text (kept in step with the builder above)')} id="rule-text">
         <Input.TextArea id="rule-text" autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace', marginTop: 12 }} value={ruleText} onChange={(e) => onText(e.target.value)} disabled={!editable} spellCheck={false} />
       </F>
