@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkExpr, compileBool, evalBool, type EvalContext } from '../src/index.ts';
-import { arbDay, arbFacts, arbRule } from './arbitraries.ts';
+import { arbCoarseFacts, arbDay, arbFacts, arbRule, arbZoneLeaf, arbZoneRule } from './arbitraries.ts';
 import { TEST_DICT } from './fixtures.ts';
 
 const TRI = ['F', 'T', 'U'] as const;
@@ -28,5 +28,24 @@ describe('interpreter and compiled evaluator agree', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('same verdict where the region is coarser than a zone the rule names (unknown, not false)', () => {
+    let unknownWithin = 0;
+    fc.assert(
+      fc.property(arbZoneRule, arbZoneLeaf, fc.array(arbCoarseFacts, { minLength: 1, maxLength: 8 }), arbDay, (rule, leaf, population, day) => {
+        const ctx: EvalContext = { dict: TEST_DICT, params: new Map(), day };
+        const compiled = compileBool(rule, ctx);
+        const compiledLeaf = compileBool(leaf, ctx);
+        for (const facts of population) {
+          expect(TRI[compiled(facts)]).toBe(evalBool(rule, facts, ctx));
+          const want = evalBool(leaf, facts, ctx);
+          expect(TRI[compiledLeaf(facts)]).toBe(want);
+          if (want === 'U') unknownWithin++; // the region is known here: unknown only by overlap
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(unknownWithin).toBeGreaterThan(100);
   });
 });

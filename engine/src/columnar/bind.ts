@@ -6,6 +6,7 @@
 // sent once to each worker thread.
 import type { Expr } from '../ast/ast.ts';
 import { children } from '../ast/ast.ts';
+import { withinCode } from '../dictionary/dictionary.ts';
 import type { Dictionary } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
 import type { ColumnarPlan, PlanData } from './plan.ts';
@@ -36,7 +37,8 @@ export type LeafOp =
   /** Entity in range r ⇔ ge[pairs[2r]] & ~ge[pairs[2r+1]], ge[j+1] = (x ≥ cuts[j]). */
   | { kind: 'num'; col: number; field: string; pairs: Int32Array }
   /** match = OR of the buckets, or NOT the OR when `complement`. */
-  | { kind: 'dict'; col: number; field: string; buckets: Int32Array; complement: boolean; negate: boolean }
+  /** `maybe`: buckets whose rows are unknown whatever the rest says (a region that overlaps a `within` without lying in it). */
+  | { kind: 'dict'; col: number; field: string; buckets: Int32Array; complement: boolean; negate: boolean; maybe: Int32Array }
   | { kind: 'set'; col: number; field: string; mode: 'any' | 'all' | 'none'; slots: Int32Array; impossible: boolean; negate: boolean }
   | { kind: 'known'; field: string; negate: boolean }
   | { kind: 'exact'; leaf: number; negate: boolean };
@@ -50,6 +52,8 @@ export interface BoundProgram {
   ops: LeafOp[];
   /** "ancestor\u0000code" pairs that lie within, for `within` inside exact leaves. */
   regionPairs: string[];
+  /** "ancestor\u0000code" pairs that overlap without lying within (`within` is unknown there). */
+  regionOverlaps: string[];
 }
 
 function missingColumn(field: string): EngineError {
@@ -110,7 +114,9 @@ export function bindPlan(plan: ColumnarPlan, pop: PopulationData): BoundProgram 
           for (const code of l.codes) if (index.has(code)) add(index.get(code)!, j);
         } else if (l.kind === 'within') {
           c.table.forEach((code, k) => {
-            if (l.regions.some((r) => dict.regions.contains(r, code))) add(k, j);
+            const r = withinCode(dict.regions, l.regions, code);
+            if (r === 1) add(k, j);
+            else if (r === 2) add(k, j + ids.length); // "maybe" gets a member of its own
           });
         }
       });
@@ -129,8 +135,9 @@ export function bindPlan(plan: ColumnarPlan, pop: PopulationData): BoundProgram 
         if (l.kind !== 'codes' && l.kind !== 'within') throw new Error(`列 ${field} 的类型与条件不符 / column ${field} does not fit a ${l.kind} condition`);
         const inside = sigs.map((s, b) => (s.has(j) ? b : -1)).filter((b) => b >= 0);
         const outside = sigs.map((s, b) => (s.has(j) ? -1 : b)).filter((b) => b >= 0);
+        const maybe = sigs.map((s, b) => (s.has(j + ids.length) ? b : -1)).filter((b) => b >= 0);
         const complement = outside.length < inside.length;
-        ops[i] = { kind: 'dict', col: d, field, buckets: Int32Array.from(complement ? outside : inside), complement, negate: l.negate };
+        ops[i] = { kind: 'dict', col: d, field, buckets: Int32Array.from(complement ? outside : inside), complement, negate: l.negate, maybe: Int32Array.from(maybe) };
       });
     } else {
       const refMask = new Uint32Array(c.stride);
@@ -159,6 +166,7 @@ export function bindPlan(plan: ColumnarPlan, pop: PopulationData): BoundProgram 
   }
 
   const regionPairs: string[] = [];
+  const regionOverlaps: string[] = [];
   const exact = plan.leaves.flatMap((l, i) => (l.kind === 'exact' ? [[l, i] as const] : []));
   for (const [l, i] of exact) ops[i] = { kind: 'exact', leaf: i, negate: l.negate };
   const ancestors = new Set<string>();
@@ -166,8 +174,11 @@ export function bindPlan(plan: ColumnarPlan, pop: PopulationData): BoundProgram 
   exact.forEach(([l]) => regionsIn(l.expr, ancestors, codes));
   if (ancestors.size) {
     for (const [f, c] of Object.entries(pop.columns)) if (c.kind === 'dict' && dict.fields.get(f)?.type === 'region') c.table.forEach((x) => codes.add(x));
-    for (const a of ancestors) for (const code of codes) if (dict.regions.contains(a, code)) regionPairs.push(`${a}\u0000${code}`);
+    for (const a of ancestors)
+      for (const code of codes)
+        if (dict.regions.contains(a, code)) regionPairs.push(`${a}\u0000${code}`);
+        else if (dict.regions.overlaps(a, code)) regionOverlaps.push(`${a}\u0000${code}`);
   }
   const { dict: _d, stats: _s, ...data } = plan;
-  return { plan: data, size: pop.size, nums, dicts, sets, ops, regionPairs };
+  return { plan: data, size: pop.size, nums, dicts, sets, ops, regionPairs, regionOverlaps };
 }

@@ -58,6 +58,7 @@ function resolvedTable(t: TableData): ResolvedParam {
 /** Just enough of a Dictionary for the compiled evaluator: field types and region membership. */
 export function dictionaryView(prog: BoundProgram): Dictionary {
   const pairs = new Set(prog.regionPairs);
+  const overlaps = new Set(prog.regionOverlaps);
   const fields = new Map<string, FieldDef>(
     Object.entries(prog.plan.fieldTypes).map(([key, type]) => [key, { key, type, label: { zh: key, en: key }, source: 'platform', kinds: ['enterprise', 'person'] }]),
   );
@@ -65,7 +66,13 @@ export function dictionaryView(prog: BoundProgram): Dictionary {
     fields,
     enums: new Map(),
     sources: new Map(),
-    regions: { contains: (a, c) => a === c || pairs.has(`${a}\u0000${c}`), name: () => undefined, isValid: () => true, zones: () => [] },
+    regions: {
+      contains: (a, c) => a === c || pairs.has(`${a}\u0000${c}`),
+      overlaps: (a, c) => a === c || pairs.has(`${a}\u0000${c}`) || overlaps.has(`${a}\u0000${c}`),
+      name: () => undefined,
+      isValid: () => true,
+      zones: () => [],
+    },
   };
 }
 

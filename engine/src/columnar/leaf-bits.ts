@@ -32,6 +32,16 @@ function orToBits(src: Int32Array, rows: Int32Array, flip: number, W: number, wo
   }
 }
 
+/** Rows in any of `rows` become unknown: neither T nor F. */
+function unknownRows(src: Int32Array, rows: Int32Array, W: number, words: number, T: Int32Array, F: Int32Array): void {
+  for (let w = 0; w < words; w++) {
+    let m = 0;
+    for (let r = 0; r < rows.length; r++) m |= src[rows[r] * W + w];
+    T[w] &= ~m;
+    F[w] &= ~m;
+  }
+}
+
 /** match = (AND of the rows) XOR flip; no rows: everyone. */
 function andToBits(src: Int32Array, rows: Int32Array, flip: number, W: number, words: number, unk: Uint32Array, off: number, T: Int32Array, F: Int32Array): void {
   for (let w = 0; w < words; w++) {
@@ -127,6 +137,7 @@ export class BlockLeaves {
         bucketCodes(this.prog.dicts[op.col], col, bk, W, this.base, words, this.size);
       }
       orToBits(bk, op.buckets, op.complement !== op.negate ? -1 : 0, W, words, col.unknown, off, T, F);
+      if (op.maybe.length) unknownRows(bk, op.maybe, W, words, T, F);
     } else if (op.kind === 'set') {
       const col = this.pop.columns[op.field] as SetColumn;
       const st = this.st[op.col];

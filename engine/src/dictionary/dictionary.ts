@@ -45,8 +45,22 @@ export function createRegionTree(input: RegionTreeInput): RegionTree {
     if (memo.size < 100_000) memo.set(key, result);
     return result;
   }
+  const overlapMemo = new Map<string, boolean>();
+  function overlaps(a: string, b: string): boolean {
+    if (contains(a, b) || contains(b, a)) return true;
+    const key = a + '|' + b;
+    const hit = overlapMemo.get(key);
+    if (hit !== undefined) return hit;
+    // Prefix regions overlap only by containment; a zone through its members.
+    const za = zones.get(a);
+    const zb = zones.get(b);
+    const result = za ? za.members.some((m) => overlaps(m, b)) : zb ? zb.members.some((m) => overlaps(a, m)) : false;
+    if (overlapMemo.size < 100_000) overlapMemo.set(key, result);
+    return result;
+  }
   return {
     contains,
+    overlaps,
     name: (code) => input.names[code] ?? zones.get(code)?.name,
     zones: () => [...zones.values()],
     isValid: (code) =>
@@ -104,4 +118,15 @@ export function createDictionary(input: DictionaryInput): Dictionary {
 export function enumLabel(dict: Dictionary, enumName: string, code: string, lang: 'zh' | 'en' = 'zh'): string {
   const v = dict.enums.get(enumName)?.values.find((x) => x.code === code);
   return v ? v[lang] : code;
+}
+
+/**
+ * `code within regions` in three values (1 T, 0 F, 2 U): T when one of them contains the code;
+ * U when the code only overlaps one (a county asked about a zone inside it: the entity may or
+ * may not be in the zone); else F. Negation swaps T and F and keeps U.
+ */
+export function withinCode(tree: RegionTree, regions: readonly string[], code: string, negate = false): 0 | 1 | 2 {
+  if (regions.some((r) => tree.contains(r, code))) return negate ? 0 : 1;
+  if (regions.some((r) => tree.overlaps(r, code))) return 2;
+  return negate ? 1 : 0;
 }

@@ -60,6 +60,12 @@ export interface SourceDef {
 export interface RegionTree {
   /** Does `ancestor` contain `code` (or equal it)? */
   contains(ancestor: string, code: string): boolean;
+  /**
+   * Could a place lie in both? True when either contains the other, or a functional zone
+   * shares a member with the other region (371502 and LC-GXQ; LC-JKQ and one of its towns).
+   * `within` is unknown, not false, for a region that overlaps without lying within.
+   */
+  overlaps(a: string, b: string): boolean;
   /** Chinese name, if known. */
   name(code: string): string | undefined;
   /** Is this a code rules may refer to? */

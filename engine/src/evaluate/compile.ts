@@ -3,6 +3,7 @@
 // membership precomputed. No trace. Policy text never becomes JavaScript source: the
 // closures are fixed code, the rule only chooses which of them to combine.
 import type { Expr } from '../ast/ast.ts';
+import { withinCode } from '../dictionary/dictionary.ts';
 import { EngineError } from '../errors.ts';
 import { bindRule } from '../params/bind.ts';
 import { addMonths, addYears, fullMonths, fullYears, parseDate } from '../values/dates.ts';
@@ -141,17 +142,17 @@ export class Compiler {
         const v = this.value(e.value);
         const regions = e.regions;
         const tree = this.ctx.dict.regions;
-        const memo = new Map<string, boolean>();
+        const memo = new Map<string, TriCode>();
         const neg = !!e.negate;
         return (x) => {
           const code = v(x) as string | undefined;
           if (code === undefined) return U;
-          let hit = memo.get(code);
-          if (hit === undefined) {
-            hit = regions.some((r) => tree.contains(r, code));
-            if (memo.size < 10_000) memo.set(code, hit);
+          let r = memo.get(code);
+          if (r === undefined) {
+            r = withinCode(tree, regions, code, neg);
+            if (memo.size < 10_000) memo.set(code, r);
           }
-          return hit !== neg ? T : F;
+          return r;
         };
       }
       case 'known': {

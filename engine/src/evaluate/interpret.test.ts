@@ -51,6 +51,13 @@ const TABLE: [string, Record<string, unknown>, 'T' | 'F' | 'U'][] = [
   ['region within ["LC-JKQ"]', { region: '371502001' }, 'F'],
   ['region within ["371502"]', { region: 'LC-JKQ' }, 'T'],
   ['region not within ["371500"]', { region: '370102' }, 'T'],
+  // Coarser than a zone: somewhere in 东昌府区 may or may not be in the zone (nor outside it).
+  ['region within ["LC-JKQ"]', { region: '371502' }, 'U'],
+  ['region not within ["LC-JKQ"]', { region: '371502' }, 'U'],
+  ['region within ["LC-JKQ"]', { region: '371500' }, 'U'],
+  ['region within ["LC-JKQ"]', { region: '371522' }, 'F'],
+  ['region within ["371502008"]', { region: 'LC-JKQ' }, 'U'],
+  ['region within ["371502"]', { region: '371500' }, 'U'],
   ['revenue * 0.1 = 0.3', { revenue: 3 }, 'T'], // exact decimals: 3 × 0.1 is 0.3
   ['revenue + rd_expense = 0.3', { revenue: 0.1, rd_expense: 0.2 }, 'T'],
   ['revenue / rd_expense > 1', { revenue: 1, rd_expense: 0 }, 'U'], // ÷ 0 is unknown, not an error

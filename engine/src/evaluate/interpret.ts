@@ -2,6 +2,7 @@
 // evaluators are tested against: straightforward, exact (decimal arithmetic) and
 // three-valued. It records a trace when asked; explain/ turns traces into text.
 import type { Expr } from '../ast/ast.ts';
+import { withinCode } from '../dictionary/dictionary.ts';
 import type { Dictionary } from '../dictionary/types.ts';
 import { EngineError } from '../errors.ts';
 import type { ResolvedParams } from '../params/resolve.ts';
@@ -285,9 +286,7 @@ export class Interpreter {
       case 'within': {
         const x = this.value(e.value);
         if (!x) return { result: 'U', operands: [x] };
-        const code = String(x.v);
-        const hit = e.regions.some((r) => this.ctx.dict.regions.contains(r, code));
-        return { result: tri(e.negate ? !hit : hit), operands: [x] };
+        return { result: (['F', 'T', 'U'] as const)[withinCode(this.ctx.dict.regions, e.regions, String(x.v), !!e.negate)], operands: [x] };
       }
       case 'known': {
         const x = this.value(e.value);

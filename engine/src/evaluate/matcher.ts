@@ -4,6 +4,7 @@
 // (audience, region scope) and a whole group is decided by one memoised region test
 // before any eligibility closure runs. The result is exactly the effective rule
 // `entity_kind = audience and region within scope and eligibility` under Kleene logic.
+import { withinCode } from '../dictionary/dictionary.ts';
 import type { Dictionary } from '../dictionary/types.ts';
 import type { PolicyItem } from '../policy/types.ts';
 import type { Entity } from '../values/facts.ts';
@@ -16,7 +17,7 @@ interface Group {
   items: number[];
   rules: BoolFn[];
   /** region code → within scope? */
-  memo: Map<string, boolean>;
+  memo: Map<string, TriCode>;
 }
 
 export class CatalogueMatcher {
@@ -47,10 +48,10 @@ export class CatalogueMatcher {
     if (region === undefined) return U;
     let hit = g.memo.get(region);
     if (hit === undefined) {
-      hit = g.scope.some((r) => this.dict.regions.contains(r, region));
+      hit = withinCode(this.dict.regions, g.scope, region);
       if (g.memo.size < 100_000) g.memo.set(region, hit);
     }
-    return hit ? T : F;
+    return hit;
   }
 
   /** Verdict codes (0 F, 1 T, 2 U) of every item, in catalogue order. */

@@ -110,8 +110,12 @@ describe('round trips', () => {
   it('property: with every fact known, json-logic-js agrees with our interpreter on the exported rule', () => {
     fc.assert(
       fc.property(arbRule.filter((r) => noArithmetic(r) && exportable(r)), allKnown, (r, facts) => {
+        const ours = evalBool(r, facts, ctx);
+        // A known region coarser than one the rule names (371500 against `within ["371502"]`)
+        // leaves `within` unknown, which two-valued JsonLogic cannot say.
+        fc.pre(ours !== 'U');
         const js = jsonLogic.apply(exportJsonLogic(r), factsToJson(TEST_DICT, facts));
-        expect(js).toBe(evalBool(r, facts, ctx) === 'T');
+        expect(js).toBe(ours === 'T');
       }),
       { numRuns: 200 },
     );

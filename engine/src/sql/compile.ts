@@ -136,8 +136,8 @@ class SqlCompiler {
         const x = this.value(e.value);
         if (x.kind !== 'text') typeError('within 的左边应为行政区划', 'the left of "within" must be a region', e);
         const zones = (this.zoneList ??= zonesOf(this.ctx.dict, this.ctx.zones));
-        const hit = withinSql(x.sql, x.nullable, e.regions, this.ctx.dict, zones, this.p);
-        return { sql: e.negate ? `(NOT ${hit})` : hit, kind: 'bool', nullable: x.nullable };
+        const hit = withinSql(x.sql, e.regions, this.ctx.dict, zones, this.p);
+        return { sql: e.negate ? `(NOT ${hit})` : hit, kind: 'bool', nullable: true };
       }
       case 'known': {
         const x = this.value(e.value);

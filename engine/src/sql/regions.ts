@@ -16,10 +16,10 @@ export function zonesOf(dict: Dictionary, given: ZoneList | undefined): ZoneList
 }
 
 /**
- * Is the region `col` within any of `ancestors`? NULL when `col` is NULL (every branch
- * compares `col` against a non-empty array, which yields NULL for NULL).
+ * Is the region `col` within any of `ancestors`? TRUE, FALSE, or NULL when `col` is NULL or
+ * only overlaps an ancestor (then the answer may be NULL even for a column that never is).
  */
-export function withinSql(col: string, nullable: boolean, ancestors: readonly string[], dict: Dictionary, zones: ZoneList, p: SqlParams): string {
+export function withinSql(col: string, ancestors: readonly string[], dict: Dictionary, zones: ZoneList, p: SqlParams): string {
   const zoneByCode = new Map(zones.map((z) => [z.code, z]));
   const prefixes = new Set<string>();
   for (const a of ancestors) {
@@ -47,6 +47,46 @@ export function withinSql(col: string, nullable: boolean, ancestors: readonly st
     // A zone code is decided by the tree above, never by its spelling.
     parts.push(zones.length ? `(NOT (${col} = ANY(${p.add(arrayText(zones.map((z) => z.code)), 'text[]')})) AND ${prefixPart})` : prefixPart);
   }
-  if (!parts.length) return nullable ? `(CASE WHEN ${col} IS NOT NULL THEN FALSE END)` : 'FALSE';
-  return parts.length === 1 ? `(${parts[0]})` : `(${parts.join(' OR ')})`;
+  const hit = !parts.length ? 'FALSE' : parts.length === 1 ? `(${parts[0]})` : `(${parts.join(' OR ')})`;
+  const maybe = overlapSql(col, ancestors, dict, zones, zoneByCode, p);
+  // Unknown (NULL) when the region overlaps an ancestor without lying within it, as the tree's
+  // `overlaps` says: a county asked about a zone inside it, a zone about one of its towns.
+  return `(CASE WHEN ${col} IS NULL THEN NULL WHEN ${hit} THEN TRUE WHEN ${maybe} THEN NULL ELSE FALSE END)`;
+}
+
+/** GB/T 2260 prefix of a code column, as regionPrefix computes it. */
+const prefixSql = (col: string) =>
+  `(CASE WHEN ${col} ~ '^[0-9]{6}$' AND right(${col}, 4) = '0000' THEN left(${col}, 2) WHEN ${col} ~ '^[0-9]{6}$' AND right(${col}, 2) = '00' THEN left(${col}, 4) ELSE ${col} END)`;
+
+/**
+ * Does `col` overlap one of `ancestors` (the tree's `overlaps`)? A zone code: asked of the tree.
+ * Another code c overlaps a prefix region a when c contains a, and a zone when c contains or
+ * lies within one of its members.
+ */
+function overlapSql(col: string, ancestors: readonly string[], dict: Dictionary, zones: ZoneList, zoneByCode: Map<string, Pick<ZoneDef, 'code' | 'members'>>, p: SqlParams): string {
+  const targets = new Set<string>(); // codes c may contain
+  const within = new Set<string>(); // prefixes c may lie within (a zone's members)
+  for (const a of ancestors) {
+    const zone = zoneByCode.get(a);
+    if (zone)
+      for (const m of zone.members) {
+        targets.add(m);
+        within.add(regionPrefix(m));
+      }
+    else targets.add(a);
+  }
+  const parts: string[] = [];
+  const zonesOverlapping = zones.filter((z) => ancestors.some((a) => dict.regions.overlaps(a, z.code))).map((z) => z.code);
+  if (zonesOverlapping.length) parts.push(`${col} = ANY(${p.add(arrayText(zonesOverlapping), 'text[]')})`);
+  const codeTests: string[] = [];
+  if (targets.size) {
+    const pre = prefixSql(col);
+    codeTests.push(`EXISTS (SELECT 1 FROM unnest(${p.add(arrayText([...targets]), 'text[]')}) AS t(code) WHERE left(t.code, length(${pre})) = ${pre})`);
+  }
+  for (const pre of within) if (pre !== '') codeTests.push(`left(${col}, ${pre.length}) = ${p.add(pre, 'text')}`);
+  if (codeTests.length) {
+    const any = codeTests.length === 1 ? codeTests[0] : `(${codeTests.join(' OR ')})`;
+    parts.push(zones.length ? `(NOT (${col} = ANY(${p.add(arrayText(zones.map((z) => z.code)), 'text[]')})) AND ${any})` : any);
+  }
+  return !parts.length ? 'FALSE' : parts.length === 1 ? `(${parts[0]})` : `(${parts.join(' OR ')})`;
 }
