@@ -106,6 +106,29 @@ describe('the verdict of an item', () => {
     expect(evaluateItem(wengang, person, TEST_DICT, day).verdict).toBe('ineligible');
   });
 
+  it('asks for the town or street when the region is coarser than the zone it is scoped to', () => {
+    const zoneItem = item({ rule: 'employees >= 10', region_scope: ['LC-JKQ'] });
+    // 东昌府区 holds the zone's towns and others: in the zone or not, nobody can tell yet.
+    const v = evaluateItem(zoneItem, ent({ region: '371502', employees: 20 }), TEST_DICT, day);
+    expect(v.verdict).toBe('undetermined');
+    expect(v.missing).toEqual([
+      { field: 'region', label: { zh: '注册地', en: 'region' }, source: 'test', settles: 1, can_make_eligible: true,
+        hint: { zh: '请补充到乡镇（街道）的所在地', en: 'add the town or street of your address' } },
+    ]);
+    expect(renderExplanation(v.explanation!, 'zh')).toContain('  注册地在聊城经济技术开发区范围内 ？（实际 371502 东昌府区）');
+    expect(v.counterfactuals[0].changes.map((c) => c.field)).toEqual(['region']);
+    // Beside another missing fact, only the region carries the hint; both are asked for.
+    const both = evaluateItem(zoneItem, ent({ region: '371502' }), TEST_DICT, day);
+    expect(both.missing.map((m) => [m.field, m.hint?.zh ?? null])).toEqual([['region', '请补充到乡镇（街道）的所在地'], ['employees', null]]);
+    // A town settles it either way.
+    expect(evaluateItem(zoneItem, ent({ region: '371502009', employees: 20 }), TEST_DICT, day).verdict).toBe('eligible');
+    const outside = evaluateItem(zoneItem, ent({ region: '371502001', employees: 20 }), TEST_DICT, day);
+    expect([outside.verdict, outside.missing]).toEqual(['ineligible', []]);
+    // A region unknown altogether is missing as before, without the hint.
+    const none = evaluateItem(zoneItem, ent({ employees: 20 }), TEST_DICT, day);
+    expect(none.missing.map((m) => [m.field, m.hint])).toEqual([['region', undefined]]);
+  });
+
   it('finds a counterfactual on a threshold: 若从业人员 ≤ 300 人则符合', () => {
     const small = item({ rule: 'employees <= 300 and revenue < 20000' });
     const v = evaluateItem(small, ent({ region: '371502', employees: 350, revenue: 5000 }), TEST_DICT, day);

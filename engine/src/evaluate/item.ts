@@ -25,7 +25,15 @@ export interface MissingFact {
   settles: number;
   /** Some value of this fact alone would make the entity eligible. */
   can_make_eligible: boolean;
+  /**
+   * What to add when the fact is known but too coarse to decide (a region coarser than a
+   * zone or town the rule names: 东昌府区 against 高新区).
+   */
+  hint?: Text2;
 }
+
+/** Asked of a region known only to a level coarser than the rule's (docs/rule-language.md, `within`). */
+export const REFINE_REGION: Text2 = { zh: '请补充到乡镇（街道）的所在地', en: 'add the town or street of your address' };
 
 export interface Change {
   field: string;
@@ -87,14 +95,22 @@ function label(dict: Dictionary, field: string): Text2 {
   return f ? { zh: f.label.zh, en: f.label.en } : { zh: field, en: field };
 }
 
-/** Fields whose unknown value left some condition undetermined, in rule order. */
+/**
+ * Fields whose unknown value left some condition undetermined, in rule order — and regions
+ * that are known but too coarse for a `within` (unknown by overlap), which are as missing.
+ */
 function unknownFieldsIn(node: TraceNode, facts: Facts, out: string[] = []): string[] {
   if (node.children) {
     for (const c of node.children) if (c.result === 'U') unknownFieldsIn(c, facts, out);
   } else if (node.result === 'U') {
-    for (const f of fieldsOf(node.expr)) if (facts[f] === undefined && !out.includes(f)) out.push(f);
+    for (const f of fieldsOf(node.expr)) if ((facts[f] === undefined || coarseIn(node.expr, facts) === f) && !out.includes(f)) out.push(f);
   }
   return out;
+}
+
+/** The region field of a `within` left unknown although its value is known (coarser than the rule's regions). */
+function coarseIn(e: Expr, facts: Facts): string | undefined {
+  return e.op === 'within' && e.value.op === 'field' && facts[e.value.name] !== undefined ? e.value.name : undefined;
 }
 
 /** Ranks the missing facts by how much each would settle on its own. */
@@ -109,10 +125,9 @@ export function rankMissing(rule: Expr, facts: Facts, ctx: EvalContext, fields: 
       if (r === 'T') eligible = true;
     }
     const def = ctx.dict.fields.get(field);
-    return {
-      order,
-      m: { field, label: label(ctx.dict, field), source: def?.source ?? '', settles: cands.length ? settled / cands.length : 0, can_make_eligible: eligible },
-    };
+    const m: MissingFact = { field, label: label(ctx.dict, field), source: def?.source ?? '', settles: cands.length ? settled / cands.length : 0, can_make_eligible: eligible };
+    if (def?.type === 'region' && facts[field] !== undefined) m.hint = REFINE_REGION;
+    return { order, m };
   });
   out.sort((a, b) => b.m.settles - a.m.settles || Number(b.m.can_make_eligible) - Number(a.m.can_make_eligible) || a.order - b.order);
   return out.map((x) => x.m);
