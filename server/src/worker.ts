@@ -84,7 +84,7 @@ export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<
     async start() {
       // A running worker keeps the daily grant run scheduled (one job per day, keyed by the
       // day, so any number of workers starting schedule it once); drain() does not.
-      await scheduleDailyGrantRun(ctx);
+      await scheduleDailyGrantRun(ctx).catch((e: unknown) => log(`daily grant run not scheduled: ${e instanceof Error ? e.message : String(e)}`));
       running = Promise.all([heavy.start(), light.start(), push.start()]);
       await running;
     },

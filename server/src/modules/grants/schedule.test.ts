@@ -99,4 +99,17 @@ describe.each(DATABASES)('grant runs scheduled through the job queue (%s)', (kin
     expect((await grantJobs()).rows.length).toBe(before + 2);
     expect(await count("SELECT count(*)::text AS n FROM grants WHERE item_id = 'sched-auto'")).toBe(41);
   }, 120_000);
+
+  it('a started worker (kx worker, npm start) schedules the day’s run itself', async () => {
+    env.clock.now = new Date('2025-07-05T03:00:00Z');
+    const key = `${GRANT_QUEUE}:daily:2025-07-05`;
+    const started = worker.start();
+    try {
+      for (let i = 0; i < 200 && !(await count('SELECT count(*)::text AS n FROM jobs WHERE idempotency_key = $1', [key])); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await count('SELECT count(*)::text AS n FROM jobs WHERE idempotency_key = $1', [key])).toBe(1);
+    } finally {
+      await worker.stop();
+      await started;
+    }
+  }, 120_000);
 });
