@@ -8,7 +8,7 @@ import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import type { ChannelAdapter, ChannelName, OutgoingMessage, SendOutcome } from './channel.ts';
 import { fanOutAll } from './fanout.ts';
-import { QUIET_CHANNELS_DEFAULT, QUIET_DEFAULT } from './kinds.ts';
+import { DELIVERY_CHANNELS, QUIET_CHANNELS_DEFAULT, QUIET_DEFAULT } from './kinds.ts';
 import { afterQuietHours, backoffMs, localDayStart, RateGate, type QuietHours } from './rules.ts';
 import { inLocale, loadTemplates, render, templateFor, type Locale, type TemplateSet, type Vars } from './templates.ts';
 
@@ -68,7 +68,7 @@ WITH c AS (
   UPDATE push_deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_until = $1::timestamptz + make_interval(secs => $3), updated_at = $1
    WHERE d.id IN (SELECT x.id FROM push_deliveries x
                    WHERE x.state IN ('queued', 'sending') AND x.next_attempt_at <= $1
-                     AND (x.state = 'queued' OR x.lease_until < $1) ${where}
+                     AND (x.state = 'queued' OR x.lease_until < $1) AND x.channel = $4 ${where}
                    ORDER BY ${order} LIMIT $2 FOR UPDATE SKIP LOCKED)
   RETURNING d.id, d.channel, d.target, d.party, d.event_kind, d.attempts, d.notice_id)
 SELECT c.id::text AS id, c.channel, c.target, c.party, c.event_kind, c.attempts, c.notice_id::text AS notice_id,
@@ -81,7 +81,7 @@ const CLAIM_DUE = claimSql('', 'x.next_attempt_at, x.id');
  * from its head walks over every row already sent (dead index entries until a vacuum): at
  * 100,000 deliveries that made each claim slower than the sends it fed.
  */
-const CLAIM_NEXT = claimSql('AND x.id > $4', 'x.id');
+const CLAIM_NEXT = claimSql('AND x.id > $5', 'x.id');
 /** How often the whole queue is looked at (retries and deferred rows behind the cursor). */
 const SWEEP_MS = 5000;
 
@@ -100,8 +100,8 @@ export class Dispatcher {
   private readonly o: Required<Omit<DispatchOptions, 'rates' | 'log'>> & { log: (m: string) => void };
   private readonly gates = new Map<ChannelName, RateGate>();
   private stopped = false;
-  private cursor = '0';
-  private sweptAt = 0;
+  /** Per channel: the last id claimed, and when the whole queue was last looked at. */
+  private readonly cursor = new Map<string, { id: string; sweptAt: number }>();
   private wake: (() => void) | undefined;
 
   constructor(
@@ -117,26 +117,33 @@ export class Dispatcher {
   async runOnce(onBatch?: (s: DispatchStats) => void): Promise<DispatchStats> {
     const f = await fanOutAll(this.ctx.db, this.ctx.now(), this.o.fanOutBatch);
     const stats: DispatchStats = { notices: f.notices, deliveries: f.deliveries, sent: 0, retried: 0, failed: 0, deferred: 0 };
-    let templates: TemplateSet | undefined;
-    for (;;) {
-      const claimed = await this.claim();
-      if (!claimed.length) return stats;
-      templates ??= await loadTemplates(this.ctx.db);
-      await this.process(claimed, templates, stats);
-      onBatch?.(stats);
-      if (this.stopped) return stats;
-    }
+    const templates = await loadTemplates(this.ctx.db);
+    // Each channel at its own pace: a batch of e-mail does not wait for the SMS gateway.
+    await Promise.all(
+      DELIVERY_CHANNELS.map(async (channel) => {
+        for (;;) {
+          const claimed = await this.claim(channel);
+          if (!claimed.length) return;
+          await this.process(claimed, templates, stats);
+          onBatch?.(stats);
+          if (this.stopped) return;
+        }
+      }),
+    );
+    return stats;
   }
 
-  private async claim(): Promise<Claimed[]> {
-    const args = [this.ctx.now(), this.o.claim, this.o.leaseSeconds];
-    const sweep = Date.now() - this.sweptAt >= SWEEP_MS;
-    let rows = sweep ? [] : (await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM_NEXT, [...args, this.cursor]))).rows;
+  private async claim(channel: string): Promise<Claimed[]> {
+    const args = [this.ctx.now(), this.o.claim, this.o.leaseSeconds, channel];
+    const c = this.cursor.get(channel) ?? { id: '0', sweptAt: 0 };
+    const sweep = Date.now() - c.sweptAt >= SWEEP_MS;
+    let rows = sweep ? [] : (await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM_NEXT, [...args, c.id]))).rows;
     if (!rows.length) {
       rows = (await this.ctx.db.tx((q) => q.query<Claimed>(CLAIM_DUE, args))).rows;
-      this.sweptAt = Date.now();
+      c.sweptAt = Date.now();
     }
-    if (rows.length) this.cursor = rows[rows.length - 1].id;
+    if (rows.length) c.id = rows[rows.length - 1].id;
+    this.cursor.set(channel, c);
     return rows;
   }
 
