@@ -1,7 +1,8 @@
 // Connector status (admin): per source system, the last import, its rows ok / failed and its
-// first errors, and when data last arrived.
+// first errors, and when data last arrived; a source system's access token is issued here
+// (shown once: only its hash is kept).
 import { useEffect, useState } from 'react';
-import { Alert, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Input, Modal, Table, Tag, Typography } from 'antd';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n, useLabel } from '../../app/i18n.tsx';
 import { ConsoleFrame } from '../Frame.tsx';
@@ -14,6 +15,16 @@ export default function Connectors() {
   const label = useLabel();
   const [data, setData] = useState<Status>();
   const [error, setError] = useState<string>();
+  const { message } = App.useApp();
+  const [issuing, setIssuing] = useState<{ source: string; label: string; name: string; token?: string; busy?: boolean } | null>(null);
+  const issue = async () => {
+    if (!issuing) return;
+    setIssuing({ ...issuing, busy: true });
+    try {
+      const r = await api.post('/api/v1/tokens', { body: { name: issuing.name, source: issuing.source } });
+      setIssuing({ ...issuing, busy: false, token: r.token });
+    } catch (e) { message.error(errorText(e, locale)); setIssuing({ ...issuing, busy: false }); }
+  };
   useEffect(() => { api.get('/api/v1/sources').then(setData, (e: unknown) => setError(errorText(e, locale))); }, [locale]);
   const when = (v: string | null | undefined) => (v ? new Date(v).toLocaleString(locale) : '—');
   return (
@@ -30,8 +41,27 @@ export default function Connectors() {
           { title: t('行数 成功/失败', 'Rows ok/failed'), key: 'rows', render: (_v, r) => (r.last ? `${r.last.rows_ok} / ${r.last.rows_failed}` : '—') },
           { title: t('最近成功入库', 'Data last arrived'), key: 'a', render: (_v, r) => when(r.last_applied_at) },
           { title: t('导入次数', 'Imports'), dataIndex: 'imports' },
+          { title: t('操作', 'Actions'), key: 'act', render: (_v, r) => <Button size="small" onClick={() => setIssuing({ source: r.source, label: label(r.label), name: `${label(r.label)} ${t('接口', 'feed')}` })} aria-label={t(`为 ${label(r.label)} 签发令牌`, `Issue a token for ${label(r.label)}`)}>{t('签发令牌', 'Issue token')}</Button> },
         ]}
       />
+      <Modal
+        open={!!issuing} title={issuing ? t(`为「${issuing.label}」签发接入令牌`, `Issue an access token for ${issuing.label}`) : ''} onCancel={() => setIssuing(null)}
+        footer={issuing?.token ? <Button type="primary" onClick={() => setIssuing(null)}>{t('我已妥善保存', 'I have stored it')}</Button> : undefined}
+        onOk={() => void issue()} okText={t('签发', 'Issue')} okButtonProps={{ loading: issuing?.busy, disabled: !issuing?.name.trim() }}>
+        {issuing && !issuing.token && (
+          <>
+            <label htmlFor="token-name">{t('令牌名称（便于日后识别）', 'Token name (to recognise it later)')}</label>
+            <Input id="token-name" value={issuing.name} onChange={(e) => setIssuing({ ...issuing, name: e.target.value })} />
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('数据源系统以此令牌推送数据（Authorization: Bearer …），只能写入本数据源的字段。', 'The source system pushes its data with this token (Authorization: Bearer …) and may write only its own fields.')}</Typography.Paragraph>
+          </>
+        )}
+        {issuing?.token && (
+          <>
+            <Alert type="warning" showIcon title={t('令牌只显示这一次，请立即复制保存', 'The token is shown this once: copy it now')} />
+            <Typography.Paragraph copyable={{ text: issuing.token }} style={{ marginTop: 8 }} data-testid="issued-token"><code style={{ wordBreak: 'break-all' }}>{issuing.token}</code></Typography.Paragraph>
+          </>
+        )}
+      </Modal>
     </ConsoleFrame>
   );
 }

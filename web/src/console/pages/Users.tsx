@@ -20,14 +20,18 @@ export default function Users() {
   const [users, setUsers] = useState<User[]>();
   const [depts, setDepts] = useState<Dept[]>([]);
   const [error, setError] = useState<string>();
+  const [q, setQ] = useState('');
   const [form, setForm] = useState<{ username: string; display_name: string; role: (typeof ROLES)[number]; department?: string; password: string }>({ username: '', display_name: '', role: 'clerk', password: '' });
   const load = useCallback(() => api.get('/api/v1/users').then(setUsers, (e: unknown) => setError(errorText(e, locale))), [locale]);
   useEffect(() => { void load(); void api.get('/api/v1/departments').then(setDepts, () => undefined); }, [load]);
   const deptName = (c: string | null) => depts.find((d) => d.code === c)?.name ?? c ?? '—';
+  const needle = q.trim().toLowerCase();
+  const shown = (users ?? []).filter((u) => !needle || [u.username, u.display_name, u.role, ...(ROLE_ZH[u.role] ?? []), u.department ?? '', deptName(u.department)].some((x) => x.toLowerCase().includes(needle)));
   const create = async () => {
     try {
       await api.post('/api/v1/users', { body: { username: form.username, display_name: form.display_name, role: form.role, password: form.password, ...(form.department ? { department: form.department } : {}) } });
       message.success(t('用户已创建', 'User created'));
+      setQ(form.username); // show the new user at once, whatever page it would fall on
       setForm({ username: '', display_name: '', role: 'clerk', password: '' });
       await load();
     } catch (e) { message.error(errorText(e, locale)); }
@@ -52,8 +56,9 @@ export default function Users() {
           </Space>
         </Form>
       </Card>
+      <Input.Search aria-label={t('搜索用户', 'Search users')} placeholder={t('用户名、姓名、角色或部门', 'Username, name, role or department')} allowClear value={q} onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 8 }} />
       <Table
-        rowKey="id" dataSource={users ?? []} loading={!users && !error} scroll={{ x: true }} size="small"
+        rowKey="id" dataSource={shown} loading={!users && !error} scroll={{ x: true }} size="small"
         columns={[
           { title: t('用户名', 'Username'), dataIndex: 'username' },
           { title: t('姓名', 'Name'), dataIndex: 'display_name' },
