@@ -42,9 +42,14 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await ent.getByRole('tab', { name: /^待确认 \(\d+\)$/ }).click();
       const undetermined = ent.locator(`[data-item="${ITEM}"]`);
       await undetermined.getByText('还缺这些信息').waitFor();
-      await undetermined.getByLabel('技术改造设备投资额').fill('120');
+      const supply = undetermined.getByRole('button', { name: '补充并重新匹配' });
+      // the list may re-render once more as the page settles; type until the value holds
+      await expect.poll(async () => {
+        await undetermined.getByLabel('技术改造设备投资额').fill('120');
+        return supply.isEnabled();
+      }, { timeout: 15_000 }).toBe(true);
       await j.shot(ent, 'missing-fact');
-      await undetermined.getByRole('button', { name: '补充并重新匹配' }).click();
+      await supply.click();
       await ent.getByText(/已补充.*已重新匹配/).waitFor();
       await ent.getByRole('tab', { name: /^符合 \(\d+\)$/ }).click();
       const eligible = ent.locator(`[data-item="${ITEM}"]`).filter({ has: ent.getByRole('button', { name: '在线申请' }) });
@@ -60,7 +65,8 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await ent.locator('tr', { has: ent.locator('#form-bank_account') }).getByRole('button', { name: /^保\s*存$/ }).click();
       await ent.getByText('已保存').first().waitFor();
       for (const material of ['数字化改造投资发票', '数字化转型诊断报告']) {
-        await ent.getByLabel(`上传材料：${material}`).setInputFiles({ name: `${material}.pdf`, mimeType: 'application/pdf', buffer: PDF });
+        const [chooser] = await Promise.all([ent.waitForEvent('filechooser'), ent.getByRole('button', { name: `上传材料：${material}` }).click()]);
+        await chooser.setFiles({ name: `${material}.pdf`, mimeType: 'application/pdf', buffer: PDF });
         await ent.getByText(`已上传“${material}”`).first().waitFor();
       }
       await j.shot(ent, 'application-ready');
@@ -76,7 +82,7 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
         await pass.waitFor();
         await j.shot(page, shot);
         await pass.click();
-        await expect.poll(() => pass.count(), { timeout: 15_000 }).toBe(0);
+        await page.getByText('已通过 1 件').waitFor();
         await page.context().close();
       }
       await ent.reload();
