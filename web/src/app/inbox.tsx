@@ -4,19 +4,10 @@
 // their own connection.
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSession } from './session.tsx';
+import type { ResponseOf } from '../../../server/client/client.ts';
 
-export interface Notice {
-  id: string;
-  kind: string;
-  event_kind: string;
-  title: string;
-  body: string;
-  item_id: string | null;
-  case_type: string | null;
-  case_id: string | null;
-  created_at: string;
-  read_at: string | null;
-}
+/** A notice as the inbox API and its stream send it. */
+export type Notice = ResponseOf<'/api/v1/me/inbox', 'get'>['notices'][number];
 
 interface Inbox {
   /** null until the stream has said how many (or when there is no stream). */

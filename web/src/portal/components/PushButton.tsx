@@ -1,11 +1,9 @@
 // "在本设备接收通知": subscribes this browser to web push. Needs the service worker (/sw.js,
 // registered in production builds), the permission, and the service's VAPID public key
-// (GET /api/v1/push/vapid-public-key — through rawApi until it reaches api-types.ts); the
-// subscription goes to POST /api/v1/me/push-subscriptions.
+// (GET /api/v1/push/vapid-public-key); the subscription goes to POST /api/v1/me/push-subscriptions.
 import { useEffect, useState } from 'react';
 import { App, Button } from 'antd';
 import { api, errorText } from '../../app/api.ts';
-import { rawApi } from '../../app/raw.ts';
 import { useI18n } from '../../app/i18n.tsx';
 
 /** base64url → the bytes PushManager.subscribe wants as applicationServerKey. */
@@ -36,7 +34,7 @@ export function PushButton() {
       if (permission !== 'granted') { setState('denied'); return; }
       const reg = (await navigator.serviceWorker.getRegistration()) ?? (await navigator.serviceWorker.register('/sw.js'));
       await navigator.serviceWorker.ready;
-      const { public_key } = await rawApi<{ public_key: string }>('GET', '/api/v1/push/vapid-public-key');
+      const { public_key } = await api.get('/api/v1/push/vapid-public-key');
       const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(public_key) });
       const json = sub.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
       await api.post('/api/v1/me/push-subscriptions', { body: { endpoint: json.endpoint, keys: json.keys, locale } });

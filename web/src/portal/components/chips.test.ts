@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chipsToFacts, removeChip, upsertChip, type Chip } from './chips.ts';
 
-const chip = (field: string, value: unknown): Chip => ({ field, label_zh: field, label_en: field, value, value_label: String(value), value_label_en: String(value), text: `${field}：${String(value)}` });
+const chip = (field: string, value: unknown): Chip => ({ field, label_zh: field, label_en: field, value, value_label: String(value), value_label_en: String(value), text: `${field}：${String(value)}`, span: [0, 0], source_text: '' });
 
 describe('question chips → facts', () => {
   const read = [chip('audience', 'enterprise'), chip('region', '371502'), chip('size_class', ['small', 'micro'])];

@@ -1,18 +1,11 @@
 // The chips of a question (POST /api/v1/search/question) as the user corrects them: edit a
 // value, remove one, add one; then the facts sent to /search/question/match. Pure, so the
 // logic is unit-tested in Node (chips.test.ts).
+import type { ResponseOf } from '../../../../server/client/client.ts';
 
-export interface Chip {
-  field: string;
-  label_zh: string;
-  label_en: string;
-  value: unknown;
-  value_label: string;
-  value_label_en: string;
-  text: string;
-  /** true when the user made or changed it (shown differently, kept over a re-ask). */
-  edited?: boolean;
-}
+/** A chip as /search/question returns it; `edited` when the user made or changed it (shown
+ * differently). */
+export type Chip = ResponseOf<'/api/v1/search/question', 'post'>['chips'][number] & { edited?: boolean };
 
 /** Fields a chip may carry beside the dictionary's: who is asking, and an age in years. */
 export const PSEUDO_FIELDS = ['audience', 'age'] as const;

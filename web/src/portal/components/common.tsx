@@ -76,6 +76,11 @@ export function Explanation({ node }: { node: unknown }) {
   return <ul style={{ paddingInlineStart: 0, margin: 0 }}><ExplanationTree node={node as ExplainNode} /></ul>;
 }
 
+/** A timestamp in the reader's language: 2026/11/22 09:14 or 22/11/2026, 09:14. */
+export function when(iso: string, locale: 'zh-CN' | 'en'): string {
+  return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short', hour12: false });
+}
+
 /** "1234567.5" → "1,234,567.50 元" */
 export function money(amount: string | number | null | undefined, unit?: string | null): string {
   if (amount === null || amount === undefined || amount === '') return '—';

@@ -8,7 +8,7 @@ import { Alert, App, Button, Card, Descriptions, Popconfirm, Space, Steps, Table
 import { api, errorText } from '../../app/api.ts';
 import { rawApi } from '../../app/raw.ts';
 import { useI18n } from '../../app/i18n.tsx';
-import { Explanation, Loading, RequireEntity, money, useLoad } from '../components/common.tsx';
+import { Explanation, Loading, RequireEntity, money, useLoad, when } from '../components/common.tsx';
 import { FactInput, fieldOf, useDictionary } from '../components/dictionary.tsx';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 
@@ -115,7 +115,7 @@ function ApplicationBody({ initial }: { initial: AppView }) {
         { key: 'dept', label: t('受理部门', 'Department'), children: app.item.department_name },
         { key: 'period', label: t('申报期次', 'Period'), children: app.period },
         { key: 'amount', label: t('核定金额', 'Amount approved'), children: money(app.amount, app.amount_unit) },
-        { key: 'sub', label: t('提交时间', 'Submitted'), children: app.submitted_at ? new Date(app.submitted_at).toLocaleString() : '—' },
+        { key: 'sub', label: t('提交时间', 'Submitted'), children: app.submitted_at ? when(app.submitted_at, locale) : '—' },
         { key: 'limit', label: t('承诺时限', 'Time limit'), children: t(`${app.item.statutory_days} 个工作日`, `${app.item.statutory_days} working days`) },
       ]} />
       {app.reason && <Alert style={{ marginTop: 12 }} type={app.status === 'rejected' ? 'error' : 'warning'} showIcon title={app.reason} />}
@@ -180,7 +180,7 @@ function ApplicationBody({ initial }: { initial: AppView }) {
       )}
       {app.timeline.length > 0 && (
         <Card style={{ marginTop: 16 }} title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('办理记录', 'Timeline')}</Typography.Title>}>
-          <Timeline data-testid="timeline" items={app.timeline.map((e) => ({ content: <span data-event={e.event}>{new Date(e.at).toLocaleString()} · {locale === 'en' ? e.label_en : e.label}{e.step ? ` · ${e.step}` : ''}</span> }))} />
+          <Timeline data-testid="timeline" items={app.timeline.map((e) => ({ content: <span data-event={e.event}>{when(e.at, locale)} · {locale === 'en' ? e.label_en : e.label}{e.step ? ` · ${e.step}` : ''}</span> }))} />
         </Card>
       )}
       {app.evidence && (

@@ -5,7 +5,7 @@ import { Link } from 'react-router-dom';
 import { Alert, App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
-import { Loading, RequireEntity, money, useLoad } from '../components/common.tsx';
+import { Loading, RequireEntity, money, useLoad, when } from '../components/common.tsx';
 import { formatValue, useDictionary } from '../components/dictionary.tsx';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 
@@ -66,8 +66,8 @@ function Evidence({ g }: { g: Grant }) {
   return (
     <div data-testid="grant-evidence">
       <Typography.Paragraph>
-        {t(`依据：${g.evidence.date} 按事项第 ${g.evidence.item_version} 版评估，自 ${new Date(g.evidence.cause.at).toLocaleString()} 起符合条件。`,
-          `Basis: evaluated on ${g.evidence.date} with version ${g.evidence.item_version}; eligible since ${new Date(g.evidence.cause.at).toLocaleString()}.`)}
+        {t(`依据：${g.evidence.date} 按事项第 ${g.evidence.item_version} 版评估，自 ${when(g.evidence.cause.at, locale)} 起符合条件。`,
+          `Basis: evaluated on ${g.evidence.date} with version ${g.evidence.item_version}; eligible since ${when(g.evidence.cause.at, locale)}.`)}
         {g.evidence.formula && <><br />{t('金额公式：', 'Formula: ')}<Typography.Text code>{g.evidence.formula}</Typography.Text> = {money(g.evidence.item_amount, t('元', 'yuan'))}</>}
       </Typography.Paragraph>
       <Table size="small" rowKey="field" pagination={false} dataSource={g.evidence.facts} scroll={{ x: true }}

@@ -9,7 +9,7 @@ import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { useInbox, type Notice } from '../../app/inbox.tsx';
 import { useSession } from '../../app/session.tsx';
-import { Loading, useLoad } from '../components/common.tsx';
+import { Loading, useLoad, when } from '../components/common.tsx';
 import { PushButton } from '../components/PushButton.tsx';
 
 const EVENT: Record<string, { zh: string; en: string }> = {
@@ -75,7 +75,7 @@ function Notices() {
                         {to ? <Link to={to} onClick={() => void markRead(n)}>{n.title}</Link> : <span>{n.title}</span>}
                         {ev && <Tag>{t(ev.zh, ev.en)}</Tag>}
                       </Space>}
-                      description={<><div style={{ whiteSpace: 'pre-wrap' }}>{n.body}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{new Date(n.created_at).toLocaleString()}</Typography.Text></>}
+                      description={<><div style={{ whiteSpace: 'pre-wrap' }}>{n.body}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{when(n.created_at, locale)}</Typography.Text></>}
                     />
                   </List.Item>
                 );

@@ -38,7 +38,7 @@ function WorkedExample({ v }: { v: Version }) {
       <ul style={{ margin: '6px 0' }}>
         {Object.entries(c.facts).map(([k, val]) => {
           const f = dict?.fields.find((x) => x.key === k);
-          return <li key={k}>{f ? (locale === 'en' ? f.label.en : f.label.zh) : k}：{formatValue(dict, k, val, locale)}</li>;
+          return <li key={k}>{f ? (locale === 'en' ? f.label.en : f.label.zh) : k}{t('：', ': ')}{formatValue(dict, k, val, locale)}</li>;
         })}
       </ul>
       <div>{t('可得金额', 'Amount')} = <strong>{money(c.expect.amount, v.body.amount_unit ?? t('元', 'yuan'))}</strong></div>

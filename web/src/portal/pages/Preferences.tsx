@@ -6,11 +6,10 @@ import { App, Button, Card, Checkbox, Input, Space, Switch, Table, Typography } 
 import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { Loading, RequireEntity, useLoad } from '../components/common.tsx';
+import type { ResponseOf } from '../../../../server/client/client.ts';
 
 type Channel = 'webpush' | 'email' | 'sms';
-interface Row { channel: Channel; event_kind: string; enabled: boolean; default: boolean }
-interface Quiet { enabled: boolean; starts: string; ends: string; time_zone: string; channels: Channel[] }
-interface Prefs { preferences: Row[]; quiet_hours: Quiet }
+type Prefs = ResponseOf<'/api/v1/me/notification-preferences', 'get'>;
 type PrefsInput = NonNullable<RequestBody['preferences']>;
 type RequestBody = Parameters<typeof api.put<'/api/v1/me/notification-preferences'>>[1]['body'];
 
@@ -83,7 +82,7 @@ function Editor({ initial }: { initial: Prefs }) {
 
 export default function Preferences() {
   const { t } = useI18n();
-  const state = useLoad(() => api.get('/api/v1/me/notification-preferences') as Promise<Prefs>, []);
+  const state = useLoad(() => api.get('/api/v1/me/notification-preferences'), []);
   return (
     <RequireEntity>
       <div style={{ maxWidth: 900, margin: '0 auto' }}>

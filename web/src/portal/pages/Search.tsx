@@ -174,7 +174,7 @@ function ChipEditor({ dict, chip, onDone, onCancel }: { dict?: DictionaryView; c
     const en = field === 'audience' ? 'Who' : field === 'age' ? 'Age' : def?.label.en ?? field;
     const vzh = valueLabel(dict, field, value, 'zh-CN');
     const ven = valueLabel(dict, field, value, 'en');
-    onDone({ field, label_zh: zh, label_en: en, value, value_label: vzh, value_label_en: ven, text: chipText(zh, vzh) });
+    onDone({ field, label_zh: zh, label_en: en, value, value_label: vzh, value_label_en: ven, text: chipText(zh, vzh), span: [0, 0], source_text: '' });
   };
   return (
     <Card size="small" style={{ marginTop: 8 }} data-testid="chip-editor">
