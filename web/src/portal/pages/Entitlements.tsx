@@ -79,7 +79,7 @@ function MatchCard({ m, entityId, reload }: { m: Match; entityId: string; reload
       title={<Space wrap><Link to={`/items/${encodeURIComponent(m.item)}`}>{m.title}</Link><VerdictTag verdict={m.verdict} /><ModeBadge mode={m.mode} /></Space>}>
       <AmountLine amount={m.amount} />
       {m.verdict === 'eligible' && m.mode === 'online' && <Button type="primary" style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('在线申请', 'Apply online')}</Button>}
-      {m.verdict === 'eligible' && m.mode === 'auto' && <Typography.Paragraph>{t('免申即享：无需申请，系统自动兑现。', 'No application needed: it is paid automatically.')} <Link to="/me/grants">{t('查看我的兑现', 'See my grants')}</Link></Typography.Paragraph>}
+      {m.verdict === 'eligible' && m.mode === 'auto' && <Typography.Paragraph>{t('免申即享：无需申请，将自动兑现。', 'No application needed: it is paid automatically.')} <Link to="/me/grants">{t('查看我的兑现', 'See my grants')}</Link></Typography.Paragraph>}
       {m.verdict === 'undetermined' && (m.missing?.length ?? 0) > 0 && (
         <section aria-label={t('待补充的信息', 'Facts to supply')} style={{ background: '#fffbe6', padding: 8, borderRadius: 6, marginBlock: 8 }}>
           <Typography.Text strong>{t('还缺这些信息：', 'Still missing:')}</Typography.Text>
