@@ -229,7 +229,7 @@ function GroupBox({ group, root, view, set, index }: { group: Group; root: Group
       }
       extra={!isRoot && <Button aria-label={`${t('删除条件组', 'Remove group')} ${index}`} icon={<DeleteOutlined />} type="text" danger onClick={() => upd(group.id, () => null)} />}
     >
-      {group.children.length === 0 && <Typography.Text type="secondary">{t('尚无条件', 'No conditions yet')}</Typography.Text>}
+      {group.children.length === 0 && <div><Typography.Text type="secondary">{t('尚无条件', 'No conditions yet')}</Typography.Text></div>}
       {group.children.map((c, i) => {
         const idx = `${index ? `${index}.` : ''}${i + 1}`;
         if (c.kind === 'group') return <GroupBox key={c.id} group={c} root={root} view={view} set={set} index={idx} />;

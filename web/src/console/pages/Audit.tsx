@@ -50,7 +50,7 @@ export default function Audit() {
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
       <Table
-        rowKey="id" dataSource={data?.items ?? []} loading={!data && !error} scroll={{ x: true }} size="small"
+        rowKey="id" dataSource={data?.items ?? []} loading={!data && !error} scroll={{ x: 'max-content' }} size="small"
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         columns={[
           { title: t('时间', 'At'), dataIndex: 'at', render: (v: string) => new Date(v).toLocaleString(locale) },

@@ -32,7 +32,7 @@ export default function Connectors() {
       <Typography.Title level={2}>{t('数据接入', 'Connectors')}</Typography.Title>
       {error && <Alert type="error" showIcon title={error} />}
       <Table
-        rowKey="source" dataSource={data ?? []} loading={!data && !error} scroll={{ x: true }} pagination={false}
+        rowKey="source" dataSource={data ?? []} loading={!data && !error} scroll={{ x: 'max-content' }} pagination={false}
         expandable={{ rowExpandable: (r) => !!r.last?.errors.length, expandedRowRender: (r) => <ul>{r.last!.errors.map((e, i) => <li key={i}>{t('第', 'row ')}{e.row}{t(' 行', '')} · {e.field}：{e.message}</li>)}</ul> }}
         columns={[
           { title: t('数据源', 'Source'), key: 's', render: (_v, r) => <>{label(r.label)} <Typography.Text type="secondary">{r.source}</Typography.Text></> },
@@ -41,7 +41,7 @@ export default function Connectors() {
           { title: t('行数 成功/失败', 'Rows ok/failed'), key: 'rows', render: (_v, r) => (r.last ? `${r.last.rows_ok} / ${r.last.rows_failed}` : '—') },
           { title: t('最近成功入库', 'Data last arrived'), key: 'a', render: (_v, r) => when(r.last_applied_at) },
           { title: t('导入次数', 'Imports'), dataIndex: 'imports' },
-          { title: t('操作', 'Actions'), key: 'act', render: (_v, r) => <Button size="small" onClick={() => setIssuing({ source: r.source, label: label(r.label), name: `${label(r.label)} ${t('接口', 'feed')}` })} aria-label={t(`为 ${label(r.label)} 签发令牌`, `Issue a token for ${label(r.label)}`)}>{t('签发令牌', 'Issue token')}</Button> },
+          { title: t('操作', 'Actions'), key: 'act', render: (_v, r) => <Button size="small" onClick={() => setIssuing({ source: r.source, label: label(r.label), name: `${label(r.label)} ${t('接口', 'feed')}` })} aria-label={t(`签发令牌：${label(r.label)}`, `Issue token: ${label(r.label)}`)}>{t('签发令牌', 'Issue token')}</Button> },
         ]}
       />
       <Modal

@@ -5,7 +5,7 @@
 // by county). Then: save the draft, submit, approve, publish (refused when a case fails).
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, ConfigProvider, Form, Input, InputNumber, Modal, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, ConfigProvider, Form, Grid, Input, InputNumber, Modal, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { Expr } from '../../../../engine/src/ast/ast.ts';
 import { stripLoc } from '../../../../engine/src/ast/ast.ts';
 import { checkExpr } from '../../../../engine/src/check/check.ts';
@@ -117,6 +117,25 @@ const where = (e: EngineError) => (e.loc ? `${e.loc.line}:${e.loc.col} ` : '');
 /** A labelled field: the label is tied to the control by id (screen readers, e2e selectors). */
 function F({ label, id, children, help }: { label: string; id: string; children: ReactNode; help?: string }) {
   return <Form.Item label={label} htmlFor={id} help={help} style={{ marginBottom: 12 }}>{children}</Form.Item>;
+}
+
+/**
+ * The editor's sections: tabs, or on a phone a section picker — antd hides the tabs that do
+ * not fit behind a "more" button that breaks the tab list for screen readers.
+ */
+function Sections({ items, phone }: { items: { key: string; label: string; children: ReactNode }[]; phone: boolean }) {
+  const { t } = useI18n();
+  const [key, setKey] = useState(items[0].key);
+  if (!phone) return <Tabs activeKey={key} onChange={setKey} items={items} />;
+  const current = items.find((i) => i.key === key) ?? items[0];
+  return (
+    <div>
+      <F label={t('编辑部分', 'Section')} id="editor-section">
+        <Select id="editor-section" value={current.key} onChange={setKey} options={items.map((i) => ({ value: i.key, label: i.label }))} style={{ width: '100%' }} />
+      </F>
+      {current.children}
+    </div>
+  );
 }
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -268,6 +287,7 @@ export default function ItemEditor() {
   const nav = useNavigate();
   const role = roleOf(me);
   const dictionary = useDictionary();
+  const phone = !Grid.useBreakpoint().md;
   const department = (me as { department?: string | null } | null)?.department ?? '';
   const [detail, setDetail] = useState<ItemDetail | null>(null);
   const [fields, setFields] = useState<Fields>(() => blank(department));
@@ -443,10 +463,12 @@ export default function ItemEditor() {
     <div>
       {/* Read-only for whoever may not edit (an approver reviewing): every control of the builder disabled. */}
       {view ? <ConfigProvider componentDisabled={!editable}><Builder tree={tree} onChange={editable ? onTree : () => undefined} view={view} /></ConfigProvider> : <Spin />}
+      <div style={{ height: 12 }} />
       <F label={t('规则文本（与上方可视化条件同步）', 'Rule text (kept in step with the builder above)')} id="rule-text">
-        <Input.TextArea id="rule-text" autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace', marginTop: 12 }} value={ruleText} onChange={(e) => onText(e.target.value)} disabled={!editable} spellCheck={false} />
+        <Input.TextArea id="rule-text" autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace' }} value={ruleText} onChange={(e) => onText(e.target.value)} disabled={!editable} spellCheck={false} />
       </F>
-      {problems.length > 0 && <Alert type="error" showIcon role="alert" title={t('规则有误', 'The rule has errors')} description={<ul style={{ margin: 0 }}>{problems.map((p, i) => <li key={i}>{p}</li>)}</ul>} />}
+      {problems.length > 0 && !parsed && <Alert type="info" showIcon title={problems[0]} />}
+      {problems.length > 0 && parsed && <Alert type="error" showIcon role="alert" title={t('规则有误', 'The rule has errors')} description={<ul style={{ margin: 0 }}>{problems.map((p, i) => <li key={i}>{p}</li>)}</ul>} />}
     </div>
   );
   const moneyTab = (
@@ -509,16 +531,14 @@ export default function ItemEditor() {
       <Row gutter={16} style={{ marginTop: 12 }}>
         <Col xs={24} lg={16}>
           <Form layout="vertical" component="div">
-            <Tabs
-              items={[
+            <Sections phone={phone} items={[
                 { key: 'rule', label: t('资格条件', 'Eligibility'), children: ruleTab },
                 { key: 'basics', label: t('基本信息', 'Basics'), children: basics },
                 { key: 'money', label: t('金额与预算', 'Amount & budget'), children: moneyTab },
                 { key: 'steps', label: t('材料与审核环节', 'Materials & steps'), children: stepsTab },
                 { key: 'cases', label: `${t('测试用例', 'Test cases')}${caseResults ? ` ${caseResults.length - failing.length}/${caseResults.length}` : ''}`, children: <CasesEditor cases={fields.cases} results={caseResults} onChange={(c) => set({ cases: c })} /> },
                 ...(detail ? [{ key: 'diff', label: t('版本差异', 'Version diff'), children: <DiffView id={detail.id} latest={detail.latest_version} /> }] : []),
-              ]}
-            />
+              ]} />
           </Form>
         </Col>
         <Col xs={24} lg={8}>

@@ -41,7 +41,7 @@ export default function Items() {
       </Space>
       {error && <Typography.Text type="danger" role="alert">{error}</Typography.Text>}
       <Table
-        rowKey="id" dataSource={data?.items ?? []} loading={!data && !error && !!department} scroll={{ x: true }}
+        rowKey="id" dataSource={data?.items ?? []} loading={!data && !error && !!department} scroll={{ x: 'max-content' }}
         pagination={{ current: page, total: data?.total ?? 0, pageSize: 20, onChange: setPage }}
         columns={[
           { title: t('事项', 'Item'), dataIndex: 'title', render: (v: string, r) => <Link to={`/console/items/${r.id}/edit`}>{v}</Link> },

@@ -102,16 +102,16 @@ function Reconciliation({ id, onChanged }: { id: string; onChanged(): void }) {
           description={<ul style={{ margin: 0 }}>{rejected.rows.map((r, i) => <li key={i}>{r}</li>)}</ul>} />
       )}
       <Row gutter={[16, 8]}>
-        <Col xs={12} md={6}><Statistic title={t('已导出', 'Exported')} value={money(r.exported)} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('已支付', 'Paid')} value={money(r.paid)} valueStyle={{ color: '#237804' }} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('失败', 'Failed')} value={money(r.failed)} valueStyle={r.failed.lines ? { color: '#a8071a' } : undefined} /></Col>
-        <Col xs={12} md={6}><Statistic title={t('银行未回复', 'Unanswered')} value={money(r.unanswered)} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('已导出', 'Exported')} value={money(r.exported)} valueStyle={{ fontSize: 20 }} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('已支付', 'Paid')} value={money(r.paid)} valueStyle={{ color: '#237804', fontSize: 20 }} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('失败', 'Failed')} value={money(r.failed)} valueStyle={{ fontSize: 20, ...(r.failed.lines ? { color: '#a8071a' } : {}) }} /></Col>
+        <Col xs={12} md={6}><Statistic title={t('银行未回复', 'Unanswered')} value={money(r.unanswered)} valueStyle={{ fontSize: 20 }} /></Col>
       </Row>
       <Typography.Paragraph style={{ marginTop: 8 }}>{r.balanced ? <Tag color="green">{t('账目平衡：导出 = 已支付 + 失败 + 未回复', 'balanced: exported = paid + failed + unanswered')}</Tag> : <Tag color="red">{t('账目不平', 'NOT balanced')}</Tag>}
         {r.failed.lines > 0 && <Typography.Text type="secondary">{t('失败的案件已退回待拨付，可在下一批次重新拨付。', 'Failed cases are payable again in the next batch.')}</Typography.Text>}</Typography.Paragraph>
       <Typography.Title level={4} style={{ fontSize: 15 }}>{t('明细', 'Lines')}</Typography.Title>
       <Table
-        size="small" rowKey="id" dataSource={lines?.items ?? []} loading={!lines} pagination={false} scroll={{ x: true }}
+        size="small" rowKey="id" dataSource={lines?.items ?? []} loading={!lines} pagination={false} scroll={{ x: 'max-content' }}
         columns={[
           { title: t('明细号', 'Line'), dataIndex: 'id' },
           { title: t('收款人', 'Payee'), dataIndex: 'payee' },
@@ -154,7 +154,7 @@ export default function Payouts() {
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
       <Table
-        style={{ marginTop: 12 }} rowKey="id" dataSource={data?.items ?? []} loading={!data && !error} scroll={{ x: true }} pagination={false}
+        style={{ marginTop: 12 }} rowKey="id" dataSource={data?.items ?? []} loading={!data && !error} scroll={{ x: 'max-content' }} pagination={false}
         locale={{ emptyText: t('还没有批次：审核通过或免申即享发放的案件可建批次拨付', 'No batches yet: approved and granted cases can be batched') }}
         rowClassName={(b) => (b.id === current ? 'ant-table-row-selected' : '')}
         columns={[

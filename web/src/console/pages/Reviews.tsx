@@ -95,7 +95,7 @@ export default function Reviews() {
         {data && <Typography.Text type="secondary">{t(`共 ${data.total} 件`, `${data.total} in all`)}</Typography.Text>}
       </Space>
       <Table
-        rowKey={(r) => r.step.id} dataSource={rows} loading={!data && !error} scroll={{ x: true }} pagination={false}
+        rowKey={(r) => r.step.id} dataSource={rows} loading={!data && !error} scroll={{ x: 'max-content' }} pagination={false}
         rowSelection={show !== 'open' ? undefined : { selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (r) => ({ 'aria-label': t(`选择申请 ${r.application.id}`, `Select application ${r.application.id}`) }) }}
         expandable={{ expandedRowRender: (r) => <CaseDetail row={r} />, expandRowByClick: false }}
         columns={[

@@ -58,7 +58,7 @@ export default function Users() {
       </Card>
       <Input.Search aria-label={t('搜索用户', 'Search users')} placeholder={t('用户名、姓名、角色或部门', 'Username, name, role or department')} allowClear value={q} onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 8 }} />
       <Table
-        rowKey="id" dataSource={shown} loading={!users && !error} scroll={{ x: true }} size="small"
+        rowKey="id" dataSource={shown} loading={!users && !error} scroll={{ x: 'max-content' }} size="small"
         columns={[
           { title: t('用户名', 'Username'), dataIndex: 'username' },
           { title: t('姓名', 'Name'), dataIndex: 'display_name' },
@@ -69,7 +69,7 @@ export default function Users() {
         ]}
       />
       <Typography.Title level={3} style={{ marginTop: 24 }}>{t('部门', 'Departments')}</Typography.Title>
-      <Table rowKey="code" dataSource={depts} size="small" scroll={{ x: true }} pagination={{ pageSize: 20 }}
+      <Table rowKey="code" dataSource={depts} size="small" scroll={{ x: 'max-content' }} pagination={{ pageSize: 20 }}
         columns={[{ title: t('代码', 'Code'), dataIndex: 'code' }, { title: t('名称', 'Name'), dataIndex: 'name' }, { title: t('区划', 'Region'), dataIndex: 'region' }, { title: t('层级', 'Level'), dataIndex: 'level' }]} />
     </ConsoleFrame>
   );
