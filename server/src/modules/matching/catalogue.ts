@@ -35,14 +35,18 @@ export class Catalogue {
     return this.items.length;
   }
 
-  /** Is the region within item i's scope (memoised per scope and region)? */
+  /**
+   * May the region lie in item i's scope (memoised per scope and region)? True also where it
+   * only overlaps the scope (东昌府区 and a 高新区 item): the item may be the entity's, so it is
+   * listed among the entity's items, never left out as another region's.
+   */
   inScope(i: number, region: string): boolean {
     const scope = this.items[i].region_scope;
     if (!scope.length) return true;
     const key = `${scope.join(',')}|${region}`;
     let hit = this.scopeMemo.get(key);
     if (hit === undefined) {
-      hit = scope.some((r) => this.dict.regions.contains(r, region));
+      hit = scope.some((r) => this.dict.regions.overlaps(r, region));
       if (this.scopeMemo.size < 200_000) this.scopeMemo.set(key, hit);
     }
     return hit;
