@@ -94,9 +94,10 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await admin.locator('#u-name').fill('gxj-payout');
       await admin.locator('#u-display').fill('市工信局兑现专员');
       await admin.locator('#u-role').click();
-      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /兑现/ }).first().click();
-      await admin.locator('#u-dept').fill('lc-gxj');
-      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /工业和信息化局/ }).first().click();
+      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /兑付|兑现/ }).first().click();
+      await admin.locator('#u-dept').click();
+      await admin.keyboard.type('聊城市工业');
+      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^聊城市工业和信息化局/ }).first().click();
       await admin.locator('#u-pw').fill(PASSWORD);
       await admin.getByRole('button', { name: '创建用户' }).click();
       await admin.getByText('用户已创建').waitFor();
@@ -108,13 +109,14 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await officer.getByRole('button', { name: '为待拨付案件建批次' }).click();
       const open = officer.getByRole('button', { name: /^查看批次 \d+$/ }).first();
       await open.click();
-      const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('link', { name: '导出 CSV' }).click()]);
+      const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: /导出 CSV/ }).click()]);
       const exported = readFileSync(await download.path(), 'utf8');
       expect(exported).toContain('120000.00');
       await j.shot(officer, 'batch-exported');
-      await officer.getByLabel('上传银行回盘文件').setInputFiles({ name: 'bank.csv', mimeType: 'text/csv', buffer: bankAnswer(exported) });
-      await officer.getByText('账目平衡').waitFor();
-      await expect.poll(() => officer.getByText(/1 \/ ¥120000\.00/).count()).toBeGreaterThan(0);
+      const [chooser] = await Promise.all([officer.waitForEvent('filechooser'), officer.getByRole('button', { name: /上传银行回盘文件/ }).click()]);
+      await chooser.setFiles({ name: 'bank.csv', mimeType: 'text/csv', buffer: bankAnswer(exported) });
+      await officer.getByText('已导入：支付成功 1，失败 0').waitFor();
+      await officer.getByText(/账目平衡/).first().waitFor();
       await j.shot(officer, 'paid-reconciled');
       await officer.context().close();
 
