@@ -21,6 +21,7 @@ const CSS = `
 .kx-nav a:hover,.kx-nav a:focus-visible{color:#fff;background:rgba(255,255,255,.12)}
 .kx-nav a.active{color:#fff;background:#c8102e}
 .kx-count{display:inline-block;min-width:18px;height:18px;line-height:18px;padding:0 5px;margin-inline-start:4px;border-radius:9px;background:#ff4d4f;color:#fff;font-size:12px;text-align:center;vertical-align:top}
+.kx-app p a:not(.ant-btn),.kx-app .ant-typography a:not(.ant-btn){text-decoration:underline}
 .kx-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .kx-app .ant-tag.ant-tag-green,.kx-app .ant-tag.ant-tag-success{color:#135200!important}
 .kx-app .ant-tag.ant-tag-orange,.kx-app .ant-tag.ant-tag-warning,.kx-app .ant-tag.ant-tag-gold{color:#873800!important}

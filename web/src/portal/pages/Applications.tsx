@@ -11,7 +11,7 @@ function List() {
   return (
     <Loading state={state}>
       {(rows) => (
-        <Table size="small" rowKey="id" dataSource={rows} pagination={false} scroll={{ x: true }} locale={{ emptyText: t('还没有申请。可在“我能享受什么”中发起。', 'No applications yet — start one from “My entitlements”.') }}
+        <Table size="small" rowKey="id" dataSource={rows} pagination={false} scroll={{ x: true }} locale={{ emptyText: <span style={{ color: '#595959' }}>{t('还没有申请。可在“我能享受什么”中发起。', 'No applications yet — start one from “My entitlements”.')}</span> }}
           columns={[
             { title: t('事项', 'Item'), render: (_: unknown, r: (typeof rows)[number]) => <Link to={`/me/applications/${r.id}`}>{r.item_title}</Link> },
             { title: t('期次', 'Period'), dataIndex: 'period' },

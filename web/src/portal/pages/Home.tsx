@@ -1,6 +1,7 @@
 // The public front door (/): the search box with suggestions, live counts of the catalogue,
 // newly published items and those closing soon. Light on purpose: it is the first page
 // (`npm run size:portal`), so only a few antd components and no icon pack.
+import { useEffect } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
@@ -66,6 +67,11 @@ const CSS = `
 export default function Home() {
   const { t } = useI18n();
   const home = useLoad(loadHome, []);
+  // live counts: read again every minute while the page is open and visible
+  useEffect(() => {
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') void home.reload(); }, 60_000);
+    return () => clearInterval(timer);
+  }, [home.reload]);
   const c = home.data?.counts;
   return (
     <div style={{ maxWidth: 1100, margin: '0 auto' }}>
