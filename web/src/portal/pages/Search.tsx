@@ -165,7 +165,7 @@ function ChipEditor({ dict, chip, onDone, onCancel }: { dict?: DictionaryView; c
   const fieldOptions = [
     { value: 'audience', label: t('主体类型', 'Who') },
     { value: 'age', label: t('年龄', 'Age') },
-    ...(dict?.fields ?? []).filter((f) => !f.sensitive && f.key !== 'entity_kind').map((f) => ({ value: f.key, label: locale === 'en' ? f.label.en : f.label.zh })),
+    ...(dict?.fields ?? []).filter((f) => !f.sensitive && f.type !== 'text' && f.key !== 'entity_kind').map((f) => ({ value: f.key, label: locale === 'en' ? f.label.en : f.label.zh })),
   ];
   const labelOf = (k: string) => fieldOptions.find((o) => o.value === k)?.label ?? k;
   const done = () => {
@@ -180,9 +180,9 @@ function ChipEditor({ dict, chip, onDone, onCancel }: { dict?: DictionaryView; c
     <Card size="small" style={{ marginTop: 8 }} data-testid="chip-editor">
       <Space wrap align="end">
         <div>
-          <label htmlFor="chip-field" style={{ display: 'block' }}>{t('条件', 'Field')}</label>
+          <label htmlFor="chip-field" style={{ display: 'block' }}>{t('条件字段', 'Field')}</label>
           <Select id="chip-field" style={{ minWidth: 200 }} showSearch={{ optionFilterProp: 'label' }} value={field} disabled={!!chip}
-            onChange={(v: string) => { setField(v); setValue(undefined); }} options={fieldOptions} aria-label={t('条件', 'Field')} />
+            onChange={(v: string) => { setField(v); setValue(undefined); }} options={fieldOptions} aria-label={t('条件字段', 'Field')} />
         </div>
         {field && (
           <div>
