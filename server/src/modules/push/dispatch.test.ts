@@ -28,7 +28,7 @@ describe.each(DATABASES)('push dispatcher (%s)', (kind) => {
     webhook = new RecordingAdapter('webhook');
     const channels = new Map<ChannelName, RecordingAdapter>([['email', email], ['sms', sms], ['webpush', webpush], ['webhook', webhook]]);
     dispatcher = new Dispatcher(env.ctx, { channels, rates: { email: 1000, sms: 1000, webpush: 1000, webhook: 1000 }, maxAttempts: 3, backoffBaseMs: 30_000 });
-  });
+  }, 60_000);
   afterAll(() => env.close());
 
   const deliveries = async (notice: string) =>

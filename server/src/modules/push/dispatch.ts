@@ -373,3 +373,17 @@ export async function recordReceipt(q: Queryable, r: { deliveryId?: string; prov
   );
   return u.rowCount > 0;
 }
+
+/**
+ * A receipt listener for createChannels: a receipt can overtake the record of its own send
+ * (the SMSC answers before our UPDATE commits), so one that matches nothing is tried again.
+ */
+export function receiptRecorder(q: Queryable, now: () => Date, tries = 10, waitMs = 500): (r: Parameters<typeof recordReceipt>[1]) => Promise<boolean> {
+  return async (r) => {
+    for (let i = 0; i < tries; i++) {
+      if (await recordReceipt(q, r, now()).catch(() => false)) return true;
+      await new Promise((res) => setTimeout(res, waitMs));
+    }
+    return false;
+  };
+}

@@ -15,7 +15,7 @@ import { startSmtpPeer, type SmtpPeer } from '../../../test/peers/smtp-peer.ts';
 import { startWebhookPeer, type WebhookPeer } from '../../../test/peers/webhook-peer.ts';
 import { startWebPushPeer, testPushAgent, type WebPushPeer } from '../../../test/peers/webpush-peer.ts';
 import { closeChannels, createChannels, type Channels } from './channels/index.ts';
-import { Dispatcher, recordReceipt } from './dispatch.ts';
+import { Dispatcher, receiptRecorder } from './dispatch.ts';
 import { addEntities, addNotice } from './testing.ts';
 
 const SECRET = 'push-e2e-webhook-secret-0123456789';
@@ -36,15 +36,15 @@ describe.each(DATABASES)('push to every real peer (%s)', (kind) => {
       KX_WEBHOOK_SECRET: SECRET, KX_VAPID_SUBJECT: 'mailto:ops@kuaixiang.local',
     }).channels;
     env = await testEnv(kind, { config: { dataDir: dir, channels: settings } });
-  });
+  }, 60_000);
   afterAll(async () => {
     await closeChannels(channels);
     await env.close();
     await Promise.all([smtp.close(), smpp.close(), hook.close(), push.close()]);
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
-  it('delivers one notice on every channel the resident chose, each under its delivery id', async () => {
+  it('delivers one notice on every channel the resident chose, each under its delivery id', { timeout: 60_000 }, async () => {
     const [me] = await addEntities(env.db, 1);
     await addUser(env, 'e2e', 'resident', { entity_id: me });
     await addUser(env, 'e2e-admin', 'admin');
@@ -61,8 +61,9 @@ describe.each(DATABASES)('push to every real peer (%s)', (kind) => {
     await call('POST', '/api/v1/me/push-subscriptions', r, JSON.parse(push.subscribe(key.public_key)) as object);
     await call('POST', '/api/v1/push/webhooks', a, { source: 'finance', url: `${hook.url}/kx`, secret: SECRET, event_kinds: ['payout_made'] });
 
-    const receipts: Promise<void>[] = [];
-    channels = createChannels(env.ctx.config, { webPushAgent: testPushAgent(), onSmsReceipt: (x) => void receipts.push(recordReceipt(env.db, x, env.ctx.now()).then(() => {})) });
+    const receipts: Promise<boolean>[] = [];
+    const record = receiptRecorder(env.db, () => env.ctx.now());
+    channels = createChannels(env.ctx.config, { webPushAgent: testPushAgent(), onSmsReceipt: (x) => void receipts.push(record(x)) });
     const notice = await addNotice(env.db, { entity: me, kind: 'payout_made', title: '兑现资金已到账 / Paid', body: '您的高龄津贴 100.00 元已到账。 / 100.00 yuan paid.', at: env.clock.now });
     const s = await new Dispatcher(env.ctx, { channels }).runOnce();
     expect(s).toMatchObject({ sent: 4, failed: 0, retried: 0 });
@@ -77,7 +78,8 @@ describe.each(DATABASES)('push to every real peer (%s)', (kind) => {
     expect(push.received.map((m) => m.payload.deliveryId)).toEqual([ids.webpush]);
 
     // The SMSC's receipt: the SMS is delivered.
-    for (let i = 0; i < 100 && !receipts.length; i++) await new Promise((res) => setTimeout(res, 50));
+    const smsState = async () => (await env.db.query<{ state: string }>("SELECT state FROM push_deliveries WHERE notice_id = $1 AND channel = 'sms'", [notice])).rows[0].state;
+    for (let i = 0; i < 400 && (await smsState()) !== 'delivered'; i++) await new Promise((res) => setTimeout(res, 50));
     await Promise.all(receipts);
     const states = (await env.db.query<{ channel: string; state: string }>('SELECT channel, state FROM push_deliveries WHERE notice_id = $1 ORDER BY channel', [notice])).rows;
     expect(states).toEqual([{ channel: 'email', state: 'sent' }, { channel: 'sms', state: 'delivered' }, { channel: 'webhook', state: 'sent' }, { channel: 'webpush', state: 'sent' }]);

@@ -24,7 +24,7 @@ describe.each(DATABASES)('push routes (%s)', (kind) => {
     resident = bearer(await env.login('r1'));
     clerk = bearer(await env.login('c1'));
     admin = bearer(await env.login('a1'));
-  });
+  }, 60_000);
   afterAll(() => env.close());
 
   const call = async (method: string, url: string, headers: Record<string, string>, payload?: unknown) => {

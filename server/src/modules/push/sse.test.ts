@@ -82,7 +82,7 @@ describe.each(DATABASES)('live inbox over server-sent events (%s)', (kind) => {
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = env.app.server.address();
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  });
+  }, 60_000);
   afterAll(async () => {
     // Browsers keep their streams open; a server shutting down ends them.
     env.app.server.closeAllConnections();

@@ -4,7 +4,7 @@
 import type { Ctx } from '../../context.ts';
 import type { JobHandler } from '../jobs/queue.ts';
 import { closeChannels, createChannels } from './channels/index.ts';
-import { Dispatcher, recordReceipt, type DispatchStats } from './dispatch.ts';
+import { Dispatcher, receiptRecorder, type DispatchStats } from './dispatch.ts';
 import { pushJobs, scheduleMissingFacts, schedulePushJobs } from './events.ts';
 
 export interface PushWorker {
@@ -16,10 +16,11 @@ export interface PushWorker {
 }
 
 export function pushWorker(ctx: Ctx, log: (m: string) => void = () => {}): PushWorker {
+  const record = receiptRecorder(ctx.db, () => ctx.now());
   // Adapters report trouble without addresses or numbers (channels/common.ts).
   const channels = createChannels(ctx.config, {
     log: { info: () => {}, warn: (_o, msg) => log(msg) },
-    onSmsReceipt: (r) => void recordReceipt(ctx.db, r, ctx.now()).catch(() => {}),
+    onSmsReceipt: (r) => void record(r),
   });
   const dispatcher = new Dispatcher(ctx, { channels, log });
   let scan: NodeJS.Timeout | undefined;
