@@ -1,12 +1,12 @@
 // Journey (b): the demo enterprise (a small bearing maker) supplies the one fact the registers
 // lack (its upgrade investment), becomes eligible for 中小企业“智改数转”补助 at once, applies
 // (prefilled form, bank account, the two materials), the 工信局 clerk and approver pass the two
-// review steps, a payout officer of 工信局 (created by the admin — the demo has none) batches,
-// exports and answers the payment with the bank's file, and the enterprise sees it paid.
+// review steps, the 工信局 payout officer batches, exports and answers the payment with the
+// bank's file, and the enterprise sees it paid.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Journey, launchBrowser, login, newPage, PASSWORD } from './harness.ts';
+import { Journey, launchBrowser, login, newPage } from './harness.ts';
 import { toCsv } from '../src/console/dashboards/csv.ts';
 
 const ITEM = 'lc-gxj-zgsz';
@@ -88,22 +88,7 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await ent.reload();
       await expect.poll(() => ent.getByTestId('application-status').getAttribute('data-status')).toBe('approved');
 
-      // 4. the admin gives 工信局 a payout officer
-      const admin = await staff(j, 'admin');
-      await admin.goto('/console/users');
-      await admin.locator('#u-name').fill('gxj-payout');
-      await admin.locator('#u-display').fill('市工信局兑现专员');
-      await admin.locator('#u-role').click();
-      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /兑付|兑现/ }).first().click();
-      await admin.locator('#u-dept').click();
-      await admin.keyboard.type('聊城市工业');
-      await admin.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^聊城市工业和信息化局/ }).first().click();
-      await admin.locator('#u-pw').fill(PASSWORD);
-      await admin.getByRole('button', { name: '创建用户' }).click();
-      await admin.getByText('用户已创建').waitFor();
-      await admin.context().close();
-
-      // 5. the payout officer batches the payable case, exports it and imports the bank's answer
+      // 4. the 工信局 payout officer batches the payable case, exports it and imports the bank's answer
       const officer = await staff(j, 'gxj-payout');
       await officer.goto('/console/payouts');
       await officer.getByRole('button', { name: '为待拨付案件建批次' }).click();
@@ -120,7 +105,7 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
       await j.shot(officer, 'paid-reconciled');
       await officer.context().close();
 
-      // 6. the enterprise sees its application paid
+      // 5. the enterprise sees its application paid
       await ent.reload();
       await expect.poll(() => ent.getByTestId('application-status').getAttribute('data-status')).toBe('paid');
       expect(await ent.getByTestId('application-status').textContent()).toMatch(/已拨付|已兑现/);
