@@ -25,18 +25,22 @@ export function pushWorker(ctx: Ctx, log: (m: string) => void = () => {}): PushW
   const dispatcher = new Dispatcher(ctx, { channels, log });
   let scan: NodeJS.Timeout | undefined;
   let loop: Promise<void> | undefined;
+  let stopped = false;
   const scanOnce = () => scheduleMissingFacts(ctx).catch((e: unknown) => log(`push: ${e instanceof Error ? e.message : String(e)}`));
   return {
     jobs: pushJobs(ctx),
     dispatchOnce: () => dispatcher.runOnce(),
     async start() {
-      await schedulePushJobs(ctx);
+      // A worker stopped while these ran (tests, a quick shutdown) does not start the loop.
+      await schedulePushJobs(ctx).catch((e: unknown) => log(`push: ${e instanceof Error ? e.message : String(e)}`));
       await scanOnce();
+      if (stopped) return;
       scan = setInterval(() => void scanOnce(), 30_000);
       loop = dispatcher.start();
       await loop;
     },
     async stop() {
+      stopped = true;
       clearInterval(scan);
       dispatcher.stop();
       await loop;
