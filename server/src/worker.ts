@@ -4,7 +4,7 @@
 // them, several at once, since each is a millisecond of CPU between two queries.
 import { ColumnarPool } from '@kx/engine';
 import type { Ctx } from './context.ts';
-import { catalogueJobs } from './modules/catalogue/expiry.ts';
+import { catalogueJobs, expireDue, scheduleDailyExpiry } from './modules/catalogue/expiry.ts';
 import { enqueueGrantsAfterFullMatch, enqueueGrantsAfterItemMatch, grantJobs, scheduleDailyGrantRun } from './modules/grants/job.ts';
 import { applicationJobs } from './modules/applications/deadlines.ts';
 import { Worker, type JobHandler } from './modules/jobs/queue.ts';
@@ -85,6 +85,13 @@ export async function createWorker(ctx: Ctx, opts: WorkerOptions = {}): Promise<
       // A running worker keeps the daily grant run scheduled (one job per day, keyed by the
       // day, so any number of workers starting schedule it once); drain() does not.
       await scheduleDailyGrantRun(ctx).catch((e: unknown) => log(`daily grant run not scheduled: ${e instanceof Error ? e.message : String(e)}`));
+      // Items past their valid_to expire now (a fresh start on a later day shows them expired at
+      // once), then every day; running twice expires and warns nothing twice.
+      await expireDue(ctx).then(
+        (r) => log(`expiry: ${r.expired.length} expired, ${r.warned.length} warned`),
+        (e: unknown) => log(`expiry at start failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+      await scheduleDailyExpiry(ctx).catch((e: unknown) => log(`daily expiry not scheduled: ${e instanceof Error ? e.message : String(e)}`));
       running = Promise.all([heavy.start(), light.start(), push.start()]);
       await running;
     },

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '@kx/engine';
 import { addUser, bearer, DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
+import { createWorker } from '../../worker.ts';
 import { Worker } from '../jobs/queue.ts';
-import { catalogueJobs, expireDue, scheduleExpiry } from './expiry.ts';
+import { quiesce } from '../matching/testing.ts';
+import { catalogueJobs, EXPIRY_QUEUE, expireDue, scheduleExpiry } from './expiry.ts';
 import { demoDocument } from './fixtures.ts';
 import { importDocuments } from './service.ts';
 
@@ -39,7 +41,10 @@ describe.each(DATABASES)('catalogue expiry on %s', (kind) => {
     ];
     await env.db.tx((q) => importDocuments(env.ctx, q, docs, { status: 'published' }));
   });
-  afterAll(() => env.close());
+  afterAll(async () => {
+    await quiesce(env);
+    await env.close();
+  }, 30_000);
 
   it('expires a version past its valid_to and warns the department of one ending within 30 days', async () => {
     const r = await expireDue(env.ctx);
@@ -88,4 +93,33 @@ describe.each(DATABASES)('catalogue expiry on %s', (kind) => {
     const job = await env.db.query<{ status: string }>('SELECT status FROM jobs WHERE id = $1', [a]);
     expect(job.rows[0].status).toBe('done');
   });
+
+  it('a started worker (kx worker, npm start) expires what ended before it started and schedules the daily run; a second start does nothing again', async () => {
+    setToday('2025-09-01');
+    await env.db.tx((q) => importDocuments(env.ctx, q, [endingOn('lc-mzj-2025-gljt', { 'lc-mzj-gljt': '2025-09-10' })], { status: 'published' }));
+    expect(await statusOf('lc-mzj-gljt')).toBe('published');
+    const expiries = async () => Number((await env.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE action = 'item.expire'")).rows[0].n);
+    const dailyJobs = async () => (await env.db.query<{ key: string; run_at: Date }>('SELECT idempotency_key AS key, run_at FROM jobs WHERE queue = $1 AND payload ? \'daily\' ORDER BY id', [EXPIRY_QUEUE])).rows;
+    setToday('2025-09-20');
+    const startOnce = async () => {
+      const worker = await createWorker(env.ctx, { threads: 1, pollMs: 50 });
+      const started = worker.start();
+      try {
+        for (let i = 0; i < 200 && !(await dailyJobs()).length; i++) await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        await worker.stop();
+        await started;
+      }
+    };
+    await startOnce();
+    expect(await statusOf('lc-mzj-gljt')).toBe('expired');
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/items' })).json().items.map((i: { id: string }) => i.id)).not.toContain('lc-mzj-gljt');
+    const n = await expiries();
+    const notes = (await notices('lc-mzj')).length;
+    expect((await dailyJobs()).map((j) => [j.key, new Date(j.run_at).toISOString()])).toEqual([[`${EXPIRY_QUEUE}:2025-09-21`, '2025-09-21T00:01:00.000Z']]);
+    await startOnce();
+    expect(await expiries()).toBe(n);
+    expect(await notices('lc-mzj')).toHaveLength(notes);
+    expect(await dailyJobs()).toHaveLength(1);
+  }, 120_000);
 });

@@ -65,14 +65,31 @@ export async function expireDue(ctx: Ctx): Promise<ExpiryResult> {
   });
 }
 
-/** Enqueues today's expiry run; the key makes any number of schedulers enqueue it once a day. */
-export async function scheduleExpiry(q: Queryable, today: string): Promise<string> {
-  return enqueue(q, EXPIRY_QUEUE, { today }, { key: `${EXPIRY_QUEUE}:${today}` });
+/** Enqueues the expiry run of a day; the key makes any number of schedulers enqueue it once a day. */
+export async function scheduleExpiry(q: Queryable, today: string, opts: { runAt?: Date; daily?: boolean } = {}): Promise<string> {
+  return enqueue(q, EXPIRY_QUEUE, opts.daily ? { today, daily: true } : { today }, { key: `${EXPIRY_QUEUE}:${today}`, runAt: opts.runAt });
+}
+
+/**
+ * Schedules tomorrow's run a minute after the platform's day changes (ctx.today() is the UTC
+ * date, so the run is at 00:01 UTC); the daily job schedules the next one when it has run, as
+ * the daily grant run does.
+ */
+export async function scheduleDailyExpiry(ctx: Ctx, q: Queryable = ctx.db): Promise<string> {
+  const now = ctx.now();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 0, 1, 0));
+  return scheduleExpiry(q, next.toISOString().slice(0, 10), { runAt: next, daily: true });
 }
 
 /** Job handlers of the catalogue, for the worker. */
 export function catalogueJobs(ctx: Ctx): Record<string, JobHandler> {
-  return { [EXPIRY_QUEUE]: async () => expireDue(ctx) };
+  return {
+    [EXPIRY_QUEUE]: async (job) => {
+      const result = await expireDue(ctx);
+      if (job.payload.daily) await scheduleDailyExpiry(ctx);
+      return result;
+    },
+  };
 }
 
 type NoticeRow = Static<typeof Notice>;
