@@ -241,7 +241,7 @@ export class Dispatcher {
     const [contacts, subscriptions, webhooks] = await Promise.all([
       parties.length ? db.query<{ party: string; channel: string; address_enc: string; locale: Locale }>('SELECT party, channel, address_enc, locale FROM push_contacts WHERE party = ANY($1::text[])', [parties]) : { rows: [] },
       subs.length ? db.query<{ id: string; subscription_enc: string; locale: Locale }>('SELECT id::text AS id, subscription_enc, locale FROM push_subscriptions WHERE id = ANY($1::bigint[]) AND revoked_at IS NULL', [subs]) : { rows: [] },
-      hooks.length ? db.query<{ id: string; url: string }>('SELECT id::text AS id, url FROM push_webhooks WHERE id = ANY($1::bigint[]) AND active', [hooks]) : { rows: [] },
+      hooks.length ? db.query<{ id: string; url: string; secret_enc: string | null }>('SELECT id::text AS id, url, secret_enc FROM push_webhooks WHERE id = ANY($1::bigint[]) AND active', [hooks]) : { rows: [] },
     ]);
     const contact = new Map(contacts.rows.map((x) => [`${x.party}|${x.channel}`, x]));
     const sub = new Map(subscriptions.rows.map((x) => [x.id, x]));
@@ -255,7 +255,8 @@ export class Dispatcher {
         if (x) out.set(r.id, { to: c.decrypt(x.subscription_enc), locale: x.locale });
       } else {
         const x = hook.get(r.target);
-        if (x) out.set(r.id, { to: x.url, locale: 'zh-CN' });
+        // Each source system's endpoint is signed with its own secret (the adapter's {url, secret} address).
+        if (x) out.set(r.id, { to: x.secret_enc ? JSON.stringify({ url: x.url, secret: c.decrypt(x.secret_enc) }) : x.url, locale: 'zh-CN' });
       }
     }
     return out;
