@@ -77,3 +77,19 @@ describe('lookups', () => {
     expect(departmentByCode('xx-rsj')).toBeUndefined();
   });
 });
+
+describe('the English names', () => {
+  it('name every department in English, uniquely, with the place first and no Chinese left', () => {
+    expect(new Set(DEPARTMENTS.map((d) => d.name_en)).size).toBe(186);
+    for (const d of DEPARTMENTS) expect(d.name_en, d.code).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(departmentByCode('lc-gxj')?.name_en).toBe('Liaocheng Bureau of Industry and Information Technology');
+    expect(departmentByCode('sx-mzj')?.name_en).toBe('Shen County Bureau of Civil Affairs');
+    expect(departmentByCode('lc-rmyh')?.name_en).toBe("People's Bank of China Liaocheng Branch");
+  });
+
+  it('give every region an English name: counties by pinyin and kind', () => {
+    for (const r of REGION_BY_CODE.values()) expect(r.name_en, r.code).toMatch(/^[A-Za-z' -]+$/);
+    expect(REGION_BY_CODE.get('371502')?.name_en).toBe('Dongchangfu District');
+    expect(REGION_BY_CODE.get('371522')?.name_en).toBe('Shen County');
+  });
+});

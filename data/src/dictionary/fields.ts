@@ -127,7 +127,7 @@ export const FIELDS: FieldDef[] = [
   f('dibao', 'bool', '低保对象', 'Minimum-living-allowance recipient', 'civil', P),
   f('tekun', 'bool', '特困供养人员', 'Person in extreme poverty under support', 'civil', P),
   f('low_income', 'bool', '低保边缘/低收入人口', 'Low-income household member', 'civil', P),
-  f('has_supporter', 'bool', '有具备赡养抚养扶养能力的义务人', 'Has a legal supporter able to pay', 'civil', P),
+  f('has_supporter', 'bool', '有具备赡养、抚养、扶养义务和能力的人', 'Has a relative obliged and able to support you', 'civil', P),
   f('work_injury_care', 'bool', '享受工伤保险生活护理费', 'Receives work-injury nursing allowance', 'hrss', P),
   f('resident_medical_insured', 'bool', '参加城乡居民基本医疗保险', 'Enrolled in resident medical insurance', 'medical', P),
   f('medical_oop_year', 'dec', '年度政策范围内自付医疗费用', 'Out-of-pocket medical costs in scope this year', 'medical', P, { unit: YUAN, sensitive: true }),

@@ -11,6 +11,8 @@ export interface ZoneDef {
 export interface RegionTreeInput {
   /** code → Chinese name, for GB/T 2260 and town codes. */
   names: Record<string, string>;
+  /** code → English name (pinyin: Dongchangfu District), zones included; Chinese where missing. */
+  namesEn?: Record<string, string>;
   zones?: ZoneDef[];
 }
 
@@ -61,7 +63,7 @@ export function createRegionTree(input: RegionTreeInput): RegionTree {
   return {
     contains,
     overlaps,
-    name: (code) => input.names[code] ?? zones.get(code)?.name,
+    name: (code, lang = 'zh') => (lang === 'en' ? input.namesEn?.[code] : undefined) ?? input.names[code] ?? zones.get(code)?.name,
     zones: () => [...zones.values()],
     isValid: (code) =>
       zones.has(code) || code in input.names || /^\d{2}(\d{2}){0,2}$/.test(code) || /^\d{9}(\d{3})?$/.test(code),

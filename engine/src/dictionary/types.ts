@@ -67,7 +67,8 @@ export interface RegionTree {
    */
   overlaps(a: string, b: string): boolean;
   /** Chinese name, if known. */
-  name(code: string): string | undefined;
+  /** The region's name; in English when asked and known. */
+  name(code: string, lang?: 'zh' | 'en'): string | undefined;
   /** Is this a code rules may refer to? */
   isValid(code: string): boolean;
   /** Functional zones (platform-internal regions defined by member codes). */

@@ -196,7 +196,7 @@ export function findCounterfactuals(rule: Expr, facts: Facts, ctx: EvalContext, 
         const fmt = (x: Value | undefined) => (x === undefined ? null : fmtValue(fieldValue(ctx, { [f]: x }, f), def, env, 'zh'));
         return { field: f, label: label(dict, f), from: fmt(facts[f]), to: fmt(v) };
       }),
-      text: { zh: `若${say('zh')}则符合`, en: `Eligible if ${say('en')}` },
+      text: { zh: `若${say('zh')}则符合`, en: `Eligible if ${say('en').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}` },
     };
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { resolveParams } from '../params/resolve.ts';
-import { describeCondition, describeValue, fmtValue } from './describe.ts';
+import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact } from './describe.ts';
 import { dec } from '../values/decimal.ts';
 import type { FieldDef } from '../dictionary/types.ts';
 
@@ -19,7 +19,8 @@ const ROWS: [string, string, string][] = [
   ['registered_on before 2024-01-01', '成立日期 早于 2024-01-01', 'registered_on before 2024-01-01'],
   ['registered_on >= 2020-01-01', '成立日期 不早于 2020-01-01', 'registered_on on or after 2020-01-01'],
   ['ui_insured_local = true', '在本市参加失业保险', 'ui_insured_local'],
-  ['ui_insured_local = false', '非在本市参加失业保险', 'not ui_insured_local'],
+  ['ui_insured_local = false', '未在本市参加失业保险', 'not ui_insured_local'],
+  ['not ui_insured_local', '未在本市参加失业保险', 'not ui_insured_local'],
   ['employees between 10 and 99', '从业人员 在 10 人 至 99 人 之间', 'employees between 10 persons and 99 persons'],
   ['credit_status in ["good", "normal"]', '信用状况属于［credit_status-good、credit_status-normal］', 'credit_status in [good, normal]'],
   ['size_class not in ["large"]', '企业规模不属于［大型］', 'size_class not in [Large]'],
@@ -34,8 +35,9 @@ const ROWS: [string, string, string][] = [
   ['years_since(registered_on) >= 1', '成立年限 ≥ 1 年', 'years since registered_on ≥ 1 year'],
   ['rd_expense / revenue >= 3%', '研发费用 ÷ 营业收入 ≥ 3%', 'rd_expense ÷ revenue ≥ 3%'],
   ['not (employees > 5)', '并非（从业人员 > 5 人）', 'not (employees > 5 persons)'],
-  ['employees > 1 and revenue > 2', '从业人员 > 1 人，且营业收入 > 2 万元', 'employees > 1 person, and revenue > 2 10k yuan'],
-  ['employees > 1 or revenue > 2', '（从业人员 > 1 人，或营业收入 > 2 万元）', '(employees > 1 person, or revenue > 2 10k yuan)'],
+  ['employees > 1 and revenue > 2', '从业人员 > 1 人，且营业收入 > 2 万元', 'employees > 1 person, and revenue > 20,000 yuan'],
+  ['employees > 1 or revenue > 2', '（从业人员 > 1 人，或营业收入 > 2 万元）', '(employees > 1 person, or revenue > 20,000 yuan)'],
+  ['revenue >= 50', '营业收入 ≥ 50 万元', 'revenue ≥ 500,000 yuan'],
   ['at least 2 of (employees > 1, revenue > 2, ui_insured_local)', '以下 3 项中至少满足 2 项', 'at least 2 of these 3'],
 ];
 
@@ -60,5 +62,36 @@ describe('rules in plain words', () => {
     expect(describeValue(parseExpr('today'), env, 'zh')).toBe('评估日');
     expect(describeValue(parseExpr('months_since(registered_on)'), env, 'zh')).toBe('成立日期至今月数');
     expect(describeValue(parseExpr('count(qualifications)'), env, 'zh')).toBe('企业资质数量');
+  });
+});
+
+describe('a yes/no fact that must be false', () => {
+  // label zh ; label en ; negated zh ; negated en
+  const FACTS: [string, string, string, string][] = [
+    ['有具备赡养、抚养、扶养义务和能力的人', 'Has a relative obliged and able to support you', '没有具备赡养、抚养、扶养义务和能力的人', 'you have no relative obliged and able to support you'],
+    ['存在拖欠工资记录', 'Wage arrears on record', '不存在拖欠工资记录', 'no wage arrears on record'],
+    ['在本市有自有住房', 'Owns a home in the city', '在本市没有自有住房', 'you do not own a home in the city'],
+    ['参加城乡居民基本医疗保险', 'Enrolled in resident medical insurance', '未参加城乡居民基本医疗保险', 'not enrolled in resident medical insurance'],
+    ['低保对象', 'Minimum-living-allowance recipient', '不是低保对象', 'not minimum-living-allowance recipient'],
+    ['同职业同等级已享受补贴', 'Subsidy already paid for this occupation and level', '同职业同等级未享受补贴', 'subsidy not yet paid for this occupation and level'],
+    ['健在', 'Alive', '健在：否', 'not alive'],
+  ];
+  it.each(FACTS)('%s', (zh, en, wantZh, wantEn) => {
+    expect(negatedFact({ zh, en }, 'zh')).toBe(wantZh);
+    expect(negatedFact({ zh, en }, 'en')).toBe(wantEn);
+  });
+
+  it('never reads "非有…" or "not Has…"', () => {
+    for (const f of TEST_DICT.fields.values()) {
+      if (f.type !== 'bool') continue;
+      expect(zh(`not ${f.key}`)).not.toMatch(/^非/);
+      expect(en(`${f.key} = false`)).not.toMatch(/^not [A-Z][a-z]/);
+    }
+  });
+
+  it('groups the digits of amounts', () => {
+    expect(groupDigits('500000')).toBe('500,000');
+    expect(groupDigits('1234567.5')).toBe('1,234,567.5');
+    expect(groupDigits('999')).toBe('999');
   });
 });

@@ -33,10 +33,24 @@ export function subjectField(e: Expr, dict: Dictionary): FieldDef | undefined {
   return undefined;
 }
 
+// 万 has no English word: "50 万元" is "500,000 yuan", never "50 10k yuan".
+const TEN_THOUSANDS_EN: Record<string, string> = { 万元: 'yuan', 万美元: 'US dollars' };
+
+/** "500000.5" → "500,000.5" */
+export function groupDigits(text: string): string {
+  const [int, frac] = text.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac ? `${grouped}.${frac}` : grouped;
+}
+
 function fmtNumber(text: string, def: FieldDef | undefined, lang: Lang, pct?: boolean): string {
   if (pct || def?.percent) return `${decToString(dec(text).times(100))}%`;
   const unit = def?.unit?.[lang];
   if (!unit) return text;
+  if (lang === 'en') {
+    const tenThousands = TEN_THOUSANDS_EN[def!.unit!.zh];
+    if (tenThousands) return `${groupDigits(decToString(dec(text).times(10000)))} ${tenThousands}`;
+  }
   // English units are plural nouns (persons, months, years): one of them is singular.
   return lang === 'en' && text === '1' && /[^s]s$/.test(unit) ? `1 ${unit.slice(0, -1)}` : `${text} ${unit}`;
 }
@@ -44,8 +58,7 @@ function fmtNumber(text: string, def: FieldDef | undefined, lang: Lang, pct?: bo
 function fmtCode(code: string, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
   if (def?.type === 'enum' || def?.type === 'set') return enumLabel(env.dict, def.enum!, code, lang);
   if (def?.type === 'region') {
-    const n = env.dict.regions.name(code);
-    return n ? (lang === 'zh' ? n : `${n} (${code})`) : code;
+    return env.dict.regions.name(code, lang) ?? code;
   }
   return lang === 'zh' ? `“${code}”` : `"${code}"`;
 }
@@ -69,7 +82,7 @@ export function fmtValue(v: RV | undefined, def: FieldDef | undefined, env: Desc
     case 'date':
       return formatDate(v.v);
     case 'str':
-      return def?.type === 'region' ? `${v.v} ${env.dict.regions.name(v.v) ?? ''}`.trim() : fmtCode(v.v, def, env, lang);
+      return def?.type === 'region' ? `${v.v} ${env.dict.regions.name(v.v, lang) ?? ''}`.trim() : fmtCode(v.v, def, env, lang);
     case 'set':
       return v.v.length ? v.v.map((c) => fmtCode(c, def, env, lang)).join(lang === 'zh' ? '、' : ', ') : lang === 'zh' ? '无' : 'none';
     case 'list':
@@ -152,6 +165,42 @@ function fnUnitDef(e: Expr, lang: Lang): FieldDef | undefined {
   return { key: '', type: 'int', label: unit, source: '', kinds: [], unit };
 }
 
+// A yes/no fact that must be false, said as people would say it — "没有具备…的人",
+// "you have no relative …", "未参加…", "不是低保对象" — rather than "非有…" / "not Has …".
+const NEG_ZH: [RegExp, string][] = [
+  [/^有/, '没有'],
+  [/^存在/, '不存在'],
+  [/^(在[^有]*)有/, '$1没有'],
+  [/^(?=在|享受|参加|报废|由|列入)/, '未'],
+  [/^([^已]*)已/, '$1未'],
+];
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
+
+function negatedEn(en: string): string {
+  const has = /^Has (?:an? )?(.*)$/.exec(en);
+  if (has) return `you have no ${has[1]}`;
+  const verb = /^(Own|Live|Run|Receive)s (.*)$/.exec(en);
+  if (verb) return `you do not ${verb[1].toLowerCase()} ${verb[2]}`;
+  if (/ already /.test(en)) return lowerFirst(en.replace(' already ', ' not yet '));
+  return / on record$/.test(en) ? `no ${lowerFirst(en)}` : `not ${lowerFirst(en)}`;
+}
+
+/** "低保对象" must be false: "不是低保对象" / "not a minimum-living-allowance recipient". */
+export function negatedFact(label: { zh: string; en: string }, lang: Lang): string {
+  if (lang === 'zh') {
+    const rule = NEG_ZH.find(([re]) => re.test(label.zh));
+    if (rule) return label.zh.replace(rule[0], rule[1]);
+    return /(人员|对象|军人|企业|家庭|人口|者)(（[^）]*）)?$/.test(label.zh) ? `不是${label.zh}` : `${label.zh}：否`;
+  }
+  return negatedEn(label.en);
+}
+
+/** A bool field in a condition, when the expression is one. */
+function boolField(e: Expr, env: DescribeEnv): FieldDef | undefined {
+  const f = subjectField(e, env.dict);
+  return f?.type === 'bool' ? f : undefined;
+}
+
 /** A condition in words, without its result. */
 export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string {
   const zh = lang === 'zh';
@@ -164,7 +213,7 @@ export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string
       const isDate = def?.type === 'date' || e.right.op === 'today' || (e.right.op === 'lit' && typeof e.right.value === 'object' && 'date' in e.right.value);
       if (isDate && DATE_CMP[lang][e.cmp]) return `${left} ${DATE_CMP[lang][e.cmp]} ${right}`;
       if (def?.type === 'bool' && e.right.op === 'lit' && typeof e.right.value === 'boolean')
-        return (e.right.value === (e.cmp === '=')) ? left : zh ? `非${left}` : `not ${left}`;
+        return (e.right.value === (e.cmp === '=')) ? left : negatedFact(def.label, lang);
       return `${left} ${CMP_TEXT[lang][e.cmp]} ${right}`;
     }
     case 'between': {
@@ -187,7 +236,7 @@ export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string
     }
     case 'within': {
       const x = describeValue(e.value, env, lang);
-      const names = e.regions.map((r) => env.dict.regions.name(r) ?? r).join(zh ? '、' : ', ');
+      const names = e.regions.map((r) => env.dict.regions.name(r, lang) ?? r).join(zh ? '、' : ', ');
       return zh ? `${x}${e.negate ? '不在' : '在'}${names}范围内` : `${x} ${e.negate ? 'outside' : 'within'} ${names}`;
     }
     case 'known': {
@@ -200,8 +249,11 @@ export function describeCondition(e: Expr, env: DescribeEnv, lang: Lang): string
       const parts = e.args.map((a) => describeCondition(a, env, lang));
       return zh ? `（${parts.join('，或')}）` : `(${parts.join(', or ')})`;
     }
-    case 'not':
+    case 'not': {
+      const f = boolField(e.arg, env);
+      if (f) return negatedFact(f.label, lang);
       return zh ? `并非（${describeCondition(e.arg, env, lang)}）` : `not (${describeCondition(e.arg, env, lang)})`;
+    }
     case 'atleast':
       return zh
         ? `以下 ${e.args.length} 项中至少满足 ${e.n} 项`
