@@ -12,6 +12,7 @@ export * from './codes/size-class.ts';
 export * from './codes/departments.ts';
 export * from './generate/population.ts';
 export * from './generate/format.ts';
+export * from './generate/bank.ts';
 export { DEFAULT_AS_OF } from './generate/context.ts';
 export * from './generate/catalogue.ts';
 export * from './generate/policy-yaml.ts';
