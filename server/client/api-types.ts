@@ -7959,6 +7959,19 @@ export interface paths {
                                         fields: string[];
                                         materials: string[];
                                     } | null;
+                                    /** @description 当前用户可否通过本环节 / may the reader approve this step now */
+                                    can_decide: boolean;
+                                    /** @description 可否退回补正 / may the reader return it */
+                                    can_return: boolean;
+                                    /** @description 可否不予批准 / may the reader reject it */
+                                    can_reject: boolean;
+                                    /** @description 不能通过的原因（四眼原则、终审须审核人等）/ why the reader may not approve */
+                                    why_not: {
+                                        zh: string;
+                                        en: string;
+                                    } | null;
+                                    /** @description 本部门现可通过本环节的人员 / who in the department may approve it now */
+                                    deciders: string[];
                                 };
                                 application: {
                                     id: string;

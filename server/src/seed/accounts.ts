@@ -24,7 +24,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'mzj-approver', display_name: '市民政局审核人', role: 'approver', department: 'lc-mzj' },
   { username: 'gxj-clerk', display_name: '市工信局经办人', role: 'clerk', department: 'lc-gxj' },
   { username: 'gxj-approver', display_name: '市工信局审核人', role: 'approver', department: 'lc-gxj' },
+  // Four eyes: an item reviewed in three stages by one department needs a second approver for
+  // the last stage (the first approver decided the one before).
+  { username: 'rsj-leader', display_name: '市人社局分管负责人', role: 'approver', department: 'lc-rsj' },
+  { username: 'mzj-leader', display_name: '市民政局分管负责人', role: 'approver', department: 'lc-mzj' },
+  { username: 'gxj-leader', display_name: '市工信局分管负责人', role: 'approver', department: 'lc-gxj' },
   { username: 'sx-mzj-clerk', display_name: '莘县民政局经办人', role: 'clerk', department: 'sx-mzj' },
+  { username: 'sx-mzj-approver', display_name: '莘县民政局审核人', role: 'approver', department: 'sx-mzj' },
+  { username: 'sx-mzj-leader', display_name: '莘县民政局分管负责人', role: 'approver', department: 'sx-mzj' },
   { username: 'czj-payout', display_name: '市财政局兑现专员', role: 'payout', department: 'lc-czj' },
   { username: 'rsj-payout', display_name: '市人社局兑现专员', role: 'payout', department: 'lc-rsj' },
   { username: 'gxj-payout', display_name: '市工信局兑现专员', role: 'payout', department: 'lc-gxj' },

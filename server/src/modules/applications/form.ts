@@ -1,8 +1,8 @@
 // The application form: the facts an item's rule and amount read, prefilled from the
 // entity's profile with their source and as-of date; facts no source holds are declared by
 // the applicant (申请人填报). Personal values stay sealed exactly as in entities.facts and are
-// shown masked to everyone (profiles/sensitive.ts), reviewers included (数据可用不可见): the
-// reviewer sees which conditions hold, not the incomes behind them.
+// shown masked (profiles/sensitive.ts) — except to the reviewers of the department deciding the
+// case, who see the facts they decide on in their queue, each such read audited (queue.ts).
 import {
   ENTITY_KIND_FIELD, effectiveRule, evaluateItem, fieldsOf, fieldValue, fmtValue, itemContext, normalizeFacts, normalizeValue, parseDate, valueToJson,
   type Entity, type EntityKind, type ExplainNode, type PolicyItem,
@@ -109,8 +109,11 @@ export interface FieldView {
   sensitive: boolean;
 }
 
-/** The form as anyone sees it: labels, display values, personal ones masked, unknown ones listed. */
-export function formView(ctx: Ctx, item: PolicyItem, kind: EntityKind, form: Form, day: string): FieldView[] {
+/**
+ * The form as anyone sees it: labels, display values, personal ones masked, unknown ones listed.
+ * `unmasked` is for the reviewer deciding the case (the caller audits the read of each personal fact).
+ */
+export function formView(ctx: Ctx, item: PolicyItem, kind: EntityKind, form: Form, day: string, unmasked = false): FieldView[] {
   const ectx = itemContext(item, ctx.dict, parseDate(day)!);
   const env = { dict: ctx.dict, params: ectx.params };
   const entity = formEntity(ctx, kind, form);
@@ -118,7 +121,7 @@ export function formView(ctx: Ctx, item: PolicyItem, kind: EntityKind, form: For
     const def = ctx.dict.fields.get(f);
     const stored = form.fields[f];
     let value: string | null = null;
-    if (stored && def?.sensitive) value = String(maskValue(def, kind, stored.enc !== undefined ? unseal(ctx.crypto, { enc: stored.enc }) : stored.value));
+    if (stored && def?.sensitive && !unmasked) value = String(maskValue(def, kind, stored.enc !== undefined ? unseal(ctx.crypto, { enc: stored.enc }) : stored.value));
     else if (stored && entity.facts[f] !== undefined) value = fmtValue(fieldValue(ectx, entity.facts, f), def, env, 'zh');
     const source = stored?.source ?? null;
     return {

@@ -105,7 +105,15 @@ describe.each(DATABASES)('application materials on %s', (kind) => {
     const text = JSON.stringify(queue.body);
     expect(queue.body.items[0].evidence.verdict.verdict).toBe('eligible');
     expect(text).toContain('家庭月人均收入');
-    expect(text).not.toContain('850');
+    // The reviewer of the case's department sees the fact being decided on (the read is audited);
+    // the explanation carries no personal value.
+    const shown = queue.body.items[0].evidence.form.find((f: { field: string }) => f.field === 'household_income_pc');
+    expect(shown).toMatchObject({ sensitive: true, value: expect.stringContaining('850') });
+    expect(JSON.stringify(queue.body.items[0].evidence.verdict)).not.toContain('850');
+    const reads = await env.db.query<{ detail: { fields: string[] } }>(`SELECT detail FROM audit_log WHERE action = 'application.personal.read' AND subject = $1`, [`application:${started.body.id}`]);
+    expect(reads.rows.map((r) => r.detail.fields)).toEqual([expect.arrayContaining(['household_income_pc'])]);
+    // elsewhere (the applicant's own view) it stays masked
+    expect((await call(env, token, 'GET', `/api/v1/applications/${started.body.id}`)).body.form.find((f: { field: string }) => f.field === 'household_income_pc').value).toBe('***');
     expect(queue.body.items[0].application.applicant).not.toContain('1990');
   });
 });

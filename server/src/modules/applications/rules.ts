@@ -35,23 +35,41 @@ export async function requireReader(q: Queryable, by: Principal, app: AppRow, st
   throw new DomainError('FORBIDDEN', `无权查看申请 ${app.id}`, `not allowed to see application ${app.id}`);
 }
 
+/** Why `by` may not decide this step with this kind of decision, or null when they may. */
+export function whyNotReviewer(by: Pick<Principal, 'kind' | 'role' | 'department'>, step: StepRow, decision: 'approve' | 'return' | 'reject', finalStage: boolean): DomainError | null {
+  if (by.kind !== 'user' || !by.role || !(REVIEW_ROLES as readonly string[]).includes(by.role) || by.department !== step.department)
+    return new DomainError('FORBIDDEN', `审核环节「${step.name}」由 ${step.department} 办理，您无权处理`, `step "${step.name}" belongs to ${step.department}; you may not act on it`);
+  if (by.role === 'approver') return null;
+  if (decision === 'reject') return new DomainError('FORBIDDEN', '不予批准须由审核人决定，经办人可退回补正', 'only an approver may reject; a clerk may return for correction');
+  if (decision === 'approve' && finalStage) return new DomainError('FORBIDDEN', `「${step.name}」是终审环节，须由审核人批准`, `"${step.name}" is the final stage; only an approver may approve it`);
+  return null;
+}
+
 /** Throws unless `by` may decide this step, with this kind of decision. */
 export function requireReviewer(by: Principal, step: StepRow, decision: 'approve' | 'return' | 'reject', finalStage: boolean): void {
-  if (by.kind !== 'user' || !by.role || !(REVIEW_ROLES as readonly string[]).includes(by.role) || by.department !== step.department)
-    throw new DomainError('FORBIDDEN', `审核环节「${step.name}」由 ${step.department} 办理，您无权处理`, `step "${step.name}" belongs to ${step.department}; you may not act on it`);
-  if (by.role === 'approver') return;
-  if (decision === 'reject') throw new DomainError('FORBIDDEN', '不予批准须由审核人决定，经办人可退回补正', 'only an approver may reject; a clerk may return for correction');
-  if (decision === 'approve' && finalStage) throw new DomainError('FORBIDDEN', `「${step.name}」是终审环节，须由审核人批准`, `"${step.name}" is the final stage; only an approver may approve it`);
+  const no = whyNotReviewer(by, step, decision, finalStage);
+  if (no) throw no;
 }
 
 /**
  * Four eyes: whoever decided a step of the stage just before may not approve this one, so no
  * single person carries an application through two consecutive stages.
  */
+export function whyNotFourEyes(userId: string | undefined, step: StepRow, steps: StepRow[]): DomainError | null {
+  const prev = steps.filter((s) => s.stage === step.stage - 1 && s.status === 'approved' && s.decided_by === userId);
+  return prev.length
+    ? new DomainError('FORBIDDEN', `四眼原则：您已审核通过上一环节「${prev[0].name}」，本环节须由他人审核`, `four eyes: you approved the previous step "${prev[0].name}"; someone else must decide this one`)
+    : null;
+}
+
 export function requireFourEyes(by: Principal, step: StepRow, steps: StepRow[]): void {
-  const prev = steps.filter((s) => s.stage === step.stage - 1 && s.status === 'approved' && s.decided_by === by.userId);
-  if (prev.length)
-    throw new DomainError('FORBIDDEN', `四眼原则：您已审核通过上一环节「${prev[0].name}」，本环节须由他人审核`, `four eyes: you approved the previous step "${prev[0].name}"; someone else must decide this one`);
+  const no = whyNotFourEyes(by.userId, step, steps);
+  if (no) throw no;
+}
+
+/** Why `by` may not approve this step (role, department, final stage, four eyes), or null. */
+export function whyNotApprove(by: Pick<Principal, 'kind' | 'role' | 'department' | 'userId'>, step: StepRow, steps: StepRow[], finalStage: boolean): DomainError | null {
+  return whyNotReviewer(by, step, 'approve', finalStage) ?? whyNotFourEyes(by.userId, step, steps);
 }
 
 /** Runs fn in one transaction; a refusal (FORBIDDEN) is audited as denied once it has rolled back. */

@@ -93,7 +93,14 @@ export const ReviewPage = Type.Object({
   total: Type.Integer(),
   items: Type.Array(
     Type.Object({
-      step: StepView,
+      step: Type.Object({
+        ...StepView.properties,
+        can_decide: Type.Boolean({ description: '当前用户可否通过本环节 / may the reader approve this step now' }),
+        can_return: Type.Boolean({ description: '可否退回补正 / may the reader return it' }),
+        can_reject: Type.Boolean({ description: '可否不予批准 / may the reader reject it' }),
+        why_not: N(Type.Object({ zh: Type.String(), en: Type.String() }, { description: '不能通过的原因（四眼原则、终审须审核人等）/ why the reader may not approve' })),
+        deciders: Type.Array(Type.String(), { description: '本部门现可通过本环节的人员 / who in the department may approve it now' }),
+      }),
       application: Type.Object({
         id: Type.String(), status: Type.String(), status_label: Type.String(), item_id: Type.String(), item_title: Type.String(),
         applicant: Type.String({ description: '企业名称；个人姓名脱敏 / enterprise name; a person is masked' }), applicant_kind: Type.String(), submitted_at: N(Type.String()), round: Type.Integer(),

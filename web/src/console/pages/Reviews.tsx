@@ -1,12 +1,13 @@
 // The review queue of my department: open steps sorted by deadline, coloured (and labelled)
 // by remaining working days; a case's evidence, materials and prefilled facts; approve,
-// reject with a reason, return for correction; bulk approve of the selected rows.
+// reject with a reason, return for correction; bulk approve of the selected rows. Each action is
+// offered only to whom the server says may take it (four eyes, final stage: step.can_decide), the
+// others see why not and who may; approving asks for confirmation.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Descriptions, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Input, Modal, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
-import { useSession } from '../../app/session.tsx';
-import { ConsoleFrame, roleOf } from '../Frame.tsx';
+import { ConsoleFrame } from '../Frame.tsx';
 import { DeadlineTag } from '../parts.tsx';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 
@@ -55,8 +56,6 @@ export default function Reviews() {
   const [dialog, setDialog] = useState<{ kind: 'reject' | 'return'; row: Row } | null>(null);
   const [reason, setReason] = useState('');
   const [show, setShow] = useState<'open' | 'decided'>('open');
-  // Only an approver may reject (a clerk returns for correction); the server says so too.
-  const approver = roleOf(useSession().me) === 'approver';
   const load = useCallback(() => api.get('/api/v1/reviews', { query: { page_size: 100, status: show } }).then((d) => { setData(d); setError(undefined); }, (e: unknown) => setError(errorText(e, locale))), [locale, show]);
   useEffect(() => { void load(); }, [load]);
   const rows = [...(data?.items ?? [])].sort((a, b) => (a.step.deadline ?? '9999').localeCompare(b.step.deadline ?? '9999'));
@@ -91,12 +90,16 @@ export default function Reviews() {
       <Space wrap style={{ marginBottom: 8 }}>
         <Segmented aria-label={t('显示', 'Show')} value={show} onChange={(v) => { setShow(v as 'open' | 'decided'); setSelected([]); setData(undefined); }}
           options={[{ value: 'open', label: t('待办', 'To do') }, { value: 'decided', label: t('已办', 'Decided') }]} />
-        {show === 'open' && <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => void approve(selected)}>{t(`批量通过（${selected.length}）`, `Approve selected (${selected.length})`)}</Button>}
+        {show === 'open' && (
+          <Popconfirm title={t(`确认通过所选 ${selected.length} 件？`, `Approve the ${selected.length} selected?`)} okText={t('通过', 'Approve')} cancelText={t('取消', 'Cancel')} onConfirm={() => void approve(selected)} disabled={!selected.length}>
+            <Button type="primary" disabled={!selected.length} loading={busy}>{t(`批量通过（${selected.length}）`, `Approve selected (${selected.length})`)}</Button>
+          </Popconfirm>
+        )}
         {data && <Typography.Text type="secondary">{t(`共 ${data.total} 件`, `${data.total} in all`)}</Typography.Text>}
       </Space>
       <Table
         rowKey={(r) => r.step.id} dataSource={rows} loading={!data && !error} scroll={{ x: 'max-content' }} pagination={false}
-        rowSelection={show !== 'open' ? undefined : { selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (r) => ({ 'aria-label': t(`选择申请 ${r.application.id}`, `Select application ${r.application.id}`) }) }}
+        rowSelection={show !== 'open' ? undefined : { selectedRowKeys: selected, onChange: (k) => setSelected(k.map(String)), getCheckboxProps: (r) => ({ disabled: !r.step.can_decide, 'aria-label': t(`选择申请 ${r.application.id}`, `Select application ${r.application.id}`) }) }}
         expandable={{ expandedRowRender: (r) => <CaseDetail row={r} />, expandRowByClick: false }}
         columns={[
           { title: t('截止', 'Deadline'), key: 'deadline', render: (_v, r) => <DeadlineTag days={r.step.remaining_working_days} overdue={r.step.overdue} deadline={r.step.deadline} /> },
@@ -105,9 +108,18 @@ export default function Reviews() {
           {
             title: t('操作', 'Actions'), key: 'act', render: (_v, r) => show === 'open' && (
               <Space wrap>
-                <Button size="small" type="primary" disabled={busy} onClick={() => void approve([r.step.id])} aria-label={t(`通过申请 ${r.application.id}`, `Approve application ${r.application.id}`)}>{t('通过', 'Approve')}</Button>
-                <Button size="small" onClick={() => setDialog({ kind: 'return', row: r })} aria-label={t(`退回补正申请 ${r.application.id}`, `Return application ${r.application.id}`)}>{t('退回补正', 'Return')}</Button>
-                {approver && <Button size="small" danger onClick={() => setDialog({ kind: 'reject', row: r })} aria-label={t(`不予批准申请 ${r.application.id}`, `Reject application ${r.application.id}`)}>{t('不予批准', 'Reject')}</Button>}
+                {r.step.can_decide ? (
+                  <Popconfirm title={t(`确认通过申请 ${r.application.id} 的「${r.step.name}」？`, `Approve "${r.step.name}" of application ${r.application.id}?`)} okText={t('通过', 'Approve')} cancelText={t('取消', 'Cancel')} onConfirm={() => void approve([r.step.id])}>
+                    <Button size="small" type="primary" disabled={busy} aria-label={t(`通过申请 ${r.application.id}`, `Approve application ${r.application.id}`)}>{t('通过', 'Approve')}</Button>
+                  </Popconfirm>
+                ) : (
+                  <Typography.Text type="secondary">
+                    {r.step.why_not && t(r.step.why_not.zh, r.step.why_not.en)}
+                    {r.step.deciders.length > 0 ? t(`（可由 ${r.step.deciders.join('、')} 通过）`, ` (may be approved by ${r.step.deciders.join(', ')})`) : t('（本部门暂无可通过本环节的人员）', ' (no one in the department may approve it now)')}
+                  </Typography.Text>
+                )}
+                {r.step.can_return && <Button size="small" onClick={() => setDialog({ kind: 'return', row: r })} aria-label={t(`退回补正申请 ${r.application.id}`, `Return application ${r.application.id}`)}>{t('退回补正', 'Return')}</Button>}
+                {r.step.can_reject && <Button size="small" danger onClick={() => setDialog({ kind: 'reject', row: r })} aria-label={t(`不予批准申请 ${r.application.id}`, `Reject application ${r.application.id}`)}>{t('不予批准', 'Reject')}</Button>}
               </Space>
             ),
           },
