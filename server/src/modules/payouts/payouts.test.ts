@@ -132,7 +132,7 @@ describe.each(DATABASES)('payouts on %s', (kind) => {
     expect(await count(`SELECT count(*)::text AS n FROM audit_log WHERE action = 'payout.export'`)).toBe(2);
   });
 
-  it('refuses a results file with an unknown line, a wrong amount or a line twice — row by row, nothing applied', async () => {
+  it('refuses a results file with an unknown line, a wrong amount or a line twice — every error of every row, nothing applied', async () => {
     const bad = toCsv([
       ['明细号', '状态', '银行流水号', '失败原因', '支付日期', '金额'],
       [lines[0].id, '成功', 'B001', '', '2025-06-30', AMOUNTS[0]],
@@ -140,11 +140,12 @@ describe.each(DATABASES)('payouts on %s', (kind) => {
       [lines[1].id, '成功', 'B003', '', '2025-06-30', '2500.00'],
       [lines[0].id, '失败', '', '户名不符', '', ''],
       [lines[2].id, '未知', '', '', '', ''],
+      [lines[3].id, '成功', 'B004', '', '2026-13-01', '12x'], // two faults on one row: both reported
     ]);
     const r = await upload(batchId, 'bank.csv', bad);
     expect(r.statusCode).toBe(400);
     const errs = r.json().details.errors as { row: number; code: string; field: string }[];
-    expect(errs.map((e) => [e.row, e.code])).toEqual([[3, 'UNKNOWN_LINE'], [4, 'AMOUNT_MISMATCH'], [5, 'DUPLICATE_ROW'], [6, 'BAD_STATUS']]);
+    expect(errs.map((e) => [e.row, e.code])).toEqual([[3, 'UNKNOWN_LINE'], [4, 'AMOUNT_MISMATCH'], [5, 'DUPLICATE_ROW'], [6, 'BAD_STATUS'], [7, 'BAD_AMOUNT'], [7, 'BAD_DATE']]);
     expect(r.json().message).toContain('未做任何更改');
     expect(await count(`SELECT count(*)::text AS n FROM payout_lines WHERE status <> 'exported'`)).toBe(0);
     expect(await count(`SELECT count(*)::text AS n FROM case_events WHERE event IN ('paid', 'payment_failed')`)).toBe(0);

@@ -64,31 +64,26 @@ export function checkRows(batch: Batch, lines: LineRow[], rows: BankRow[], today
       continue;
     }
     seen.set(line.id, r.row);
+    // Once the line is known, every field of the row is checked, so the bank hears of all its errors at once.
+    const before = errors.length;
     const statusText = (r.status ?? '').trim().toLowerCase();
     const status = PAID.has(statusText) ? 'paid' : FAILED.has(statusText) ? 'failed' : undefined;
-    if (!status) {
-      err('BAD_STATUS', 'status', `状态 "${r.status ?? ''}" 无法识别，应为 成功/失败（paid/failed）`, `status "${r.status ?? ''}" not understood; expected 成功/失败 (paid/failed)`);
-      continue;
-    }
+    if (!status) err('BAD_STATUS', 'status', `状态 "${r.status ?? ''}" 无法识别，应为 成功/失败（paid/failed）`, `status "${r.status ?? ''}" not understood; expected 成功/失败 (paid/failed)`);
     if (r.amount !== undefined) {
       const got = toCents(r.amount);
       const want = toCents(line.amount)!;
       if (got === undefined) err('BAD_AMOUNT', 'amount', `金额 "${r.amount}" 不是有效金额`, `amount "${r.amount}" is not an amount`);
       else if (got !== want) err('AMOUNT_MISMATCH', 'amount', `明细 ${line.id} 导出金额为 ${line.amount} 元，银行结果为 ${formatCents(got)} 元`, `line ${line.id} was exported for ${line.amount}, the bank says ${formatCents(got)}`);
-      if (got !== want) continue;
     }
     let paidDate: string | null = null;
-    if (status === 'paid') {
+    if (status === 'paid' || (!status && r.paid_date)) {
       paidDate = r.paid_date ? (civilDate(r.paid_date) ?? null) : null;
-      if (!paidDate) {
+      if (!paidDate)
         err('BAD_DATE', 'paid_date', r.paid_date ? `支付日期 "${r.paid_date}" 无效，应为 YYYY-MM-DD` : `明细 ${line.id} 已支付但没有支付日期`, r.paid_date ? `paid date "${r.paid_date}" is not a date (YYYY-MM-DD)` : `line ${line.id} is paid but has no paid date`);
-        continue;
-      }
-      if (paidDate > today || paidDate < exportedOn) {
+      else if (paidDate > today || paidDate < exportedOn)
         err('BAD_DATE', 'paid_date', `支付日期 ${paidDate} 应在导出日 ${exportedOn} 与今天 ${today} 之间`, `paid date ${paidDate} must lie between the export day ${exportedOn} and today ${today}`);
-        continue;
-      }
     }
+    if (!status || errors.length > before) continue;
     if (line.status === 'paid' || line.status === 'failed') {
       const same = line.status === status && (status === 'failed' || line.paid_at === paidDate);
       if (same) unchanged++;
