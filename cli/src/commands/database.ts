@@ -1,6 +1,8 @@
 // The operator commands open the very database the service uses, from the same
 // configuration (DATABASE_URL, or the embedded PGlite in KX_DATA_DIR). The embedded
-// database admits one process at a time: stop the service before running them on it.
+// database admits one process at a time: while the service has it open, opening it here
+// fails with DataDirLocked (server/src/db/lock.ts), whose message tells the operator to stop
+// the service first or to use PostgreSQL.
 import { loadConfig } from '../../../server/src/config.ts';
 import type { Db } from '../../../server/src/db/db.ts';
 import { openDatabase } from '../../../server/src/db/open.ts';
