@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { resolveParams } from '../params/resolve.ts';
-import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact } from './describe.ts';
+import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact, quantityText, unitText } from './describe.ts';
 import { dec } from '../values/decimal.ts';
 import type { FieldDef } from '../dictionary/types.ts';
 
@@ -87,6 +87,14 @@ describe('a yes/no fact that must be false', () => {
       expect(zh(`not ${f.key}`)).not.toMatch(/^非/);
       expect(en(`${f.key} = false`)).not.toMatch(/^not [A-Z][a-z]/);
     }
+  });
+
+  it('says amounts and units in English', () => {
+    expect(quantityText('50', { zh: '万元', en: '10k yuan' }, 'en')).toBe('500,000 yuan');
+    expect(quantityText('50', { zh: '万元', en: '10k yuan' }, 'zh')).toBe('50 万元');
+    expect(quantityText('800', { zh: '元/月' }, 'en')).toBe('800 yuan/month');
+    expect(unitText('元/年', 'en')).toBe('yuan/year');
+    expect(unitText('元/年', 'zh')).toBe('元/年');
   });
 
   it('groups the digits of amounts', () => {

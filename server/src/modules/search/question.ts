@@ -4,8 +4,8 @@
 // here. This file adds what a service owes: ID and mobile numbers masked before anything is
 // read or echoed, chips labelled in both languages, chips validated field by field, and the
 // caller's own profile merged under the chips when asked for.
-import { factsFromChips, matchQuestion, parseQuestion, rankEntries, type Chip, type MatchedItem, type ParsedQuestion } from '@kx/data';
-import { normalizeFacts, type Dictionary, type EntityKind } from '@kx/engine';
+import { factsFromChips, matchQuestion, parseQuestion, rankEntries, regionNameEn, type Chip, type MatchedItem, type ParsedQuestion } from '@kx/data';
+import { normalizeFacts, quantityText, type Dictionary, type EntityKind } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { ENTITY_ROLES, type Principal } from '../../http/access.ts';
@@ -63,8 +63,8 @@ function valueLabelEn(dict: Dictionary, field: string, value: unknown, zh: strin
     return codes.map((c) => values.find((v) => v.code === c)?.en ?? c).join(def.type === 'enum' ? ' or ' : ', ');
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (def?.type === 'region') return String(value);
-  return def?.unit ? `${String(value)} ${def.unit.en}` : zh;
+  if (def?.type === 'region') return (Array.isArray(value) ? value : [value]).map((c) => regionNameEn(String(c))).join(', ');
+  return def?.unit ? quantityText(String(value), def.unit, 'en') : zh;
 }
 
 function chipOut(dict: Dictionary, c: Chip, text: string): QuestionAnswer['chips'][number] {

@@ -100,9 +100,12 @@ describe.each(DATABASES)('smart search on %s', (kind) => {
     const base = (await search('补贴', '&size=50')).body;
     expect(base.total).toBeGreaterThan(10);
     expect(base.facets.kind.item + base.facets.kind.document).toBe(base.total);
-    const byDept = base.facets.department as { value: string; count: number; label: string }[];
+    const byDept = base.facets.department as { value: string; count: number; label: string; label_en: string }[];
     expect(byDept.reduce((s, d) => s + d.count, 0)).toBe(base.facets.kind.item);
     expect(byDept.find((d) => d.value === 'lc-mzj')?.label).toBe('聊城市民政局');
+    // English labels are names, never the code (QA 8).
+    expect(byDept.find((d) => d.value === 'lc-mzj')).toMatchObject({ label_en: 'Liaocheng Bureau of Civil Affairs' });
+    for (const d of byDept) expect(d.label_en).not.toBe(d.value);
 
     const mzj = (await search('补贴', '&department=lc-mzj&kind=item&size=50')).body;
     expect(mzj.total).toBe(byDept.find((d) => d.value === 'lc-mzj')!.count);
@@ -157,7 +160,7 @@ describe.each(DATABASES)('smart search on %s', (kind) => {
     const q = await ask('我是东昌府区一家做轴承的小微企业，有什么补贴？');
     expect(q.audience).toBe('enterprise');
     const chip = (f: string) => q.chips.find((c) => c.field === f)!;
-    expect(chip('region')).toMatchObject({ value: '371502', label_zh: '所在地', value_label: '东昌府区', source_text: '东昌府区' });
+    expect(chip('region')).toMatchObject({ value: '371502', label_zh: '所在地', value_label: '东昌府区', value_label_en: 'Dongchangfu District', source_text: '东昌府区' });
     expect(chip('industry_division')).toMatchObject({ value: '34', value_label: '通用设备制造业', source_text: '轴承' });
     expect(chip('key_chain')).toMatchObject({ value: 'bearing', source_text: '轴承' });
     expect(chip('size_class')).toMatchObject({ value: ['small', 'micro'], label_en: expect.any(String), source_text: '小微企业' });

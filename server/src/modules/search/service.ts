@@ -4,7 +4,7 @@
 // matching epoch, the documents' last change, today) in one small query and rebuilds when it
 // moved: a publication, withdrawal or expiry in any process is seen by every process on its
 // next request, on PGlite and PostgreSQL alike.
-import { departmentByCode, buildSearchIndex, industryProfiles, rankEntries, search, suggest, type SearchFilters, type SearchIndex } from '@kx/data';
+import { departmentByCode, departmentLabel, buildSearchIndex, industryProfiles, rankEntries, search, suggest, type SearchFilters, type SearchIndex } from '@kx/data';
 import type { PolicyDocument, PolicyItem } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
@@ -207,7 +207,7 @@ export async function searchCatalogue(ctx: Ctx, query: SearchQuery): Promise<Sea
     q, date, total: r.total, page, size, hits, terms: r.terms,
     facets: {
       kind: kinds,
-      department: facetOf(department, (c) => [departmentName(c), c]),
+      department: facetOf(department, (c) => { const l = departmentLabel(c); return [l.zh, l.en]; }),
       audience: facetOf(audience, (v) => AUDIENCE_LABEL[v] ?? [v, v]),
       mode: facetOf(mode, (v) => MODE_LABEL[v] ?? [v, v]),
       open_now: openNow,
