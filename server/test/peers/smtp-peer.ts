@@ -135,6 +135,10 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       });
     },
   });
+  // A client killed mid-session resets its socket; like a real mail server, the peer notes it and
+  // goes on (without a listener Node would treat the 'error' event as fatal).
+  const resets: Error[] = [];
+  server.on('error', (e: Error) => resets.push(e));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

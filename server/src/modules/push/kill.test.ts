@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSmtpPeer, type SmtpPeer } from '../../../test/peers/smtp-peer.ts';
 import { DATABASES } from '../../../test/harness.ts';
@@ -28,13 +27,6 @@ const MAIN = join(HERE, 'dispatch-main.ts');
 const KEY = Buffer.alloc(32, 9);
 const ENTITIES = 500;
 
-// A client killed mid-session resets its socket; smtp-server reports that as an 'error' event
-// on the server, which the shared peer does not listen for. A mail server shrugs it off.
-const emit = SMTPServer.prototype.emit;
-SMTPServer.prototype.emit = function (this: SMTPServer, event: string | symbol, ...args: unknown[]) {
-  if (event === 'error' && this.listenerCount('error') === 0) return false;
-  return emit.call(this, event, ...args);
-} as typeof emit;
 const KILLS = 10;
 
 interface Target {
