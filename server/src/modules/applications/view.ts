@@ -62,6 +62,8 @@ export function stepView(s: StepRow, names: Map<string, string>, today: string, 
 export interface MaterialView {
   name: string;
   required: boolean;
+  /** 补充材料: asked for by a return, not in the item's list */
+  supplementary: boolean;
   /** provided: a source system holds it (零材料); uploaded; missing: still to upload; optional */
   status: 'provided' | 'uploaded' | 'missing' | 'optional';
   provided_by: string | null;
@@ -75,7 +77,7 @@ export function materialViews(ctx: Ctx, app: Pick<AppRow, 'materials'>, uploads:
     const file = u ? { id: u.id, filename: u.filename, type: u.file_type, size: u.size, sha256: u.sha256, uploaded_at: iso(u.uploaded_at)! } : null;
     const status = m.provided_by_source ? 'provided' : u ? 'uploaded' : m.required ? 'missing' : 'optional';
     return {
-      name: m.name, required: m.required, status, provided_by: m.provided_by ?? null,
+      name: m.name, required: m.required, supplementary: m.supplementary === true, status, provided_by: m.provided_by ?? null,
       source_label: m.provided_by_source ? (ctx.dict.sources.get(m.provided_by_source)?.label.zh ?? m.provided_by_source) : null, file,
     };
   });
