@@ -12,6 +12,16 @@ export interface ErrorBody {
   details?: unknown;
 }
 
+// Fastify's own refusals (before our handlers run) in our shape and both languages.
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; zh: string; en: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'BAD_INPUT', zh: '请求体不是有效的 JSON', en: 'the request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'BAD_INPUT', zh: '请求体为空，但声明为 JSON', en: 'the request body is empty but declared as JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'TOO_LARGE', zh: '请求体过大', en: 'the request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', zh: '不支持的请求内容类型；请使用 application/json', en: 'unsupported content type; send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_INPUT', zh: '请求体长度与 Content-Length 不符', en: 'the request body does not match its Content-Length' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'BAD_INPUT', zh: '请求内容类型无效', en: 'invalid content type' },
+};
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | EngineError | Error, req, reply) => {
     if (err instanceof DomainError) {
@@ -36,7 +46,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       } satisfies ErrorBody);
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_INPUT', message: fe.message } satisfies ErrorBody);
+      const known = fe.code ? FASTIFY_ERRORS[fe.code] : undefined;
+      if (known) return reply.status(known.status).send({ code: known.code, message: known.zh, message_en: known.en, field: 'body' } satisfies ErrorBody);
+      return reply.status(fe.statusCode).send({ code: fe.statusCode === 413 ? 'TOO_LARGE' : 'BAD_INPUT', message: `请求无效（${fe.code ?? fe.statusCode}）`, message_en: `invalid request (${fe.code ?? fe.statusCode})` } satisfies ErrorBody);
     }
     req.log.error({ err }, 'unexpected error');
     return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误', message_en: 'internal error' } satisfies ErrorBody);

@@ -47,7 +47,7 @@ export async function replaceCalendarYear(q: Queryable, year: number, days: Cale
     seen.add(d.day);
     const w = weekday(n);
     if (d.working && w !== 0 && w !== 6)
-      throw badInput(`days[${i}].working`, `${d.day} 是工作日（周一至周五），无需列为调休上班`, `${d.day} is a weekday; only weekend days can be listed as working (调休)`);
+      throw badInput(`days[${i}].working`, `${d.day} 是工作日（周一至周五），无需列为调休上班`, `${d.day} is a weekday; only weekend days can be listed as make-up working days`);
   });
   await q.query('DELETE FROM calendar_days WHERE day BETWEEN $1::date AND $2::date', [`${year}-01-01`, `${year}-12-31`]);
   for (const d of days) await q.query('INSERT INTO calendar_days (day, working, note) VALUES ($1, $2, $3)', [d.day, d.working, d.note ?? '']);

@@ -44,8 +44,8 @@ export async function uploadMaterial(ctx: Ctx, by: Principal, id: string, materi
     const steps = await listSteps(q, id);
     const asked = steps.some((s) => s.status === 'returned' && s.corrections?.materials.includes(material));
     if (slot.provided_by_source && !asked) {
-      const src = ctx.dict.sources.get(slot.provided_by_source)?.label.zh ?? slot.provided_by_source;
-      throw badInput('material', `材料「${material}」由${src}提供（零材料），无需上传`, `"${material}" is provided by ${slot.provided_by_source}; no upload needed`);
+      const src = ctx.dict.sources.get(slot.provided_by_source)?.label ?? { zh: slot.provided_by_source, en: slot.provided_by_source };
+      throw badInput('material', `材料「${material}」由${src.zh}提供（零材料），无需上传`, `"${material}" is provided by the source system ${src.en}; no upload needed`);
     }
     const type = checkFile(material, filename, content);
     const sha256 = createHash('sha256').update(content).digest('hex');

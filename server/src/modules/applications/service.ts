@@ -96,7 +96,7 @@ export async function updateForm(ctx: Ctx, by: Principal, id: string, values: Re
     for (const [f, raw] of Object.entries(values)) {
       const current = fields[f];
       if (current && current.source !== DECLARED && !asked.has(f))
-        throw badInput(`fields.${f}`, `「${ctx.dict.fields.get(f)?.label.zh ?? f}」由${ctx.dict.sources.get(current.source)?.label.zh ?? current.source}提供，不能自行修改`, `"${f}" comes from ${current.source} and cannot be changed by the applicant`);
+        throw badInput(`fields.${f}`, `「${ctx.dict.fields.get(f)?.label.zh ?? f}」由${ctx.dict.sources.get(current.source)?.label.zh ?? current.source}提供，不能自行修改`, `"${ctx.dict.fields.get(f)?.label.en ?? f}" comes from the source system ${ctx.dict.sources.get(current.source)?.label.en ?? current.source} and cannot be changed by the applicant`);
       if (raw === null) delete fields[f];
       else fields[f] = declare(ctx, item, app.entity_kind, f, raw, now);
     }

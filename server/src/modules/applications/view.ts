@@ -1,7 +1,7 @@
 // What an applicant or a reviewer sees of an application: the masked form, the materials,
 // the review steps with their deadlines and remaining working days, and the timeline of its
 // events — in Chinese first, English second.
-import { workingDaysBetween, type WorkCalendar } from '@kx/data';
+import { departmentLabel, workingDaysBetween, type WorkCalendar } from '@kx/data';
 import type { PolicyItem } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
@@ -93,13 +93,14 @@ export interface TimelineEntry {
 }
 
 export async function timeline(q: Queryable, appId: string): Promise<TimelineEntry[]> {
-  const r = await q.query<{ event: CaseEvent; step: string | null; at: Date; detail: Record<string, unknown> }>(
-    `SELECT e.event, e.step, e.at, e.detail FROM case_events e WHERE e.case_type = 'application' AND e.case_id = $1 ORDER BY e.at, e.id`,
+  const r = await q.query<{ event: CaseEvent; step: string | null; department: string; at: Date; detail: Record<string, unknown> }>(
+    `SELECT e.event, e.step, e.department, e.at, e.detail FROM case_events e WHERE e.case_type = 'application' AND e.case_id = $1 ORDER BY e.at, e.id`,
     [appId],
   );
   return r.rows.map((e) => {
     const l = EVENT_LABEL[e.event];
-    return { event: e.event, label: e.step ? `${l.zh}：${e.step}` : l.zh, label_en: e.step ? `${l.en}: ${e.step}` : l.en, step: e.step, at: iso(e.at)!, detail: e.detail };
+    // Step names are written in Chinese by the department; in English the step is named by who reviews it.
+    return { event: e.event, label: e.step ? `${l.zh}：${e.step}` : l.zh, label_en: e.step ? `${l.en}: ${departmentLabel(e.department).en}` : l.en, step: e.step, at: iso(e.at)!, detail: e.detail };
   });
 }
 

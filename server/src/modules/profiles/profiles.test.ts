@@ -121,6 +121,10 @@ describe.each(DATABASES)('profiles on %s', (kind) => {
     expect(facts.find((f) => f.field === 'emergency_expense')).toMatchObject({ value: 12000, source: 'declared', as_of: formatDate(Math.floor(env.clock.now.getTime() / 86_400_000)) });
     const taken = await env.app.inject({ method: 'POST', url: `/api/v1/entities/${a}/facts`, headers: bearer(t), payload: { field: 'dibao', value: false } });
     expect(taken.statusCode).toBe(409);
+    // The source is named by its label, in each language (QA 7): no code, no Chinese in English.
+    expect(taken.json().message).toMatch(/已由数据源「[^」a-z]+」提供/);
+    expect(taken.json().message_en).toMatch(/^"Minimum-living-allowance recipient" is supplied by the source system [A-Z]/);
+    expect(taken.json().message_en).not.toMatch(/[\u4e00-\u9fff]/);
     const wrong = await env.app.inject({ method: 'POST', url: `/api/v1/entities/${a}/facts`, headers: bearer(t), payload: { field: 'household_size', value: 'four' } });
     expect(wrong.json()).toMatchObject({ code: 'BAD_INPUT', field: 'value' });
     expect((await env.app.inject({ method: 'POST', url: `/api/v1/entities/${b}/facts`, headers: bearer(t), payload: { field: 'household_size', value: 3 } })).statusCode).toBe(403);

@@ -259,8 +259,10 @@ export async function declareFact(ctx: Ctx, p: Principal, entityId: string, fiel
     if (!def || !def.kinds.includes(e.kind)) throw badInput('field', `字段 "${field}" 不存在或不适用于${e.kind === 'enterprise' ? '企业' : '个人'}`, `field "${field}" is unknown or does not apply to ${e.kind}`);
     if (field === keyFieldOf(e.kind)) throw badInput('field', `主体标识 ${field} 不能自行申报`, `the entity key ${field} cannot be declared`);
     const prov = e.provenance[field];
-    if (field in e.facts && prov && prov.s !== 'declared')
-      throw new DomainError('CONFLICT', `"${def.label.zh}" 已由数据源 ${prov.s} 提供（数据日期 ${prov.d}），不能自行申报；如有误请联系该部门更正`, `"${field}" is supplied by source ${prov.s} (as of ${prov.d}); ask that department to correct it`, 'field');
+    if (field in e.facts && prov && prov.s !== 'declared') {
+      const src = ctx.dict.sources.get(prov.s)?.label ?? { zh: prov.s, en: prov.s };
+      throw new DomainError('CONFLICT', `"${def.label.zh}" 已由数据源「${src.zh}」提供（数据日期 ${prov.d}），不能自行申报；如有误请联系该部门更正`, `"${def.label.en}" is supplied by the source system ${src.en} (as of ${prov.d}); ask that department to correct it`, 'field');
+    }
     if (value === null || value === undefined) throw badInput('value', '申报的值不能为空', 'the declared value cannot be empty');
     const { entity, errors } = normalizeFacts(ctx.dict, e.kind, { [field]: value });
     if (errors.length) {
