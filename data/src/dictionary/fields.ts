@@ -31,7 +31,7 @@ function f(
   en: string,
   source: string,
   kinds: EntityKind[],
-  opts: { enum?: string; unit?: U; mutable?: boolean; description?: string; sensitive?: boolean } = {},
+  opts: { enum?: string; unit?: U; mutable?: boolean; description?: string; sensitive?: boolean; min?: number | null } = {},
 ): FieldDef {
   return {
     key,
@@ -44,6 +44,7 @@ function f(
     mutable: opts.mutable ?? true,
     ...(opts.description ? { description: opts.description } : {}),
     ...(opts.sensitive ? { sensitive: true } : {}),
+    ...(opts.min !== undefined ? { min: opts.min } : {}),
   };
 }
 
@@ -156,7 +157,7 @@ export const FIELDS: FieldDef[] = [
   // Assistance chain (R13)
   f('assistance_needs', 'set', '登记的救助需求', 'Registered assistance needs', 'civil', P, { enum: 'assistance_need' }),
   // Added for the demo catalogue (data/policies): tax relief, trade statistics, family and school facts
-  f('taxable_income', 'dec', '上年度应纳税所得额', 'Taxable income last year', 'tax', E, { unit: WAN }),
+  f('taxable_income', 'dec', '上年度应纳税所得额', 'Taxable income last year', 'tax', E, { unit: WAN, min: null }),
   f('six_taxes_due', 'dec', '上年度“六税两费”应纳税额', '“Six taxes and two fees” due last year', 'tax', E, { unit: YUAN }),
   f('business_tax_due', 'dec', '个体工商户经营所得应纳个人所得税', 'Individual business income tax due', 'tax', E, { unit: YUAN }),
   f('first_above_quota_year', 'int', '首次纳入限额以上批零住餐统计年份', 'Year first counted above quota (trade)', 'stats', E, { unit: ['年', ''] }),

@@ -46,6 +46,11 @@ export interface FieldDef {
    * default, never written to logs or the audit log.
    */
   sensitive?: boolean;
+  /**
+   * The least value an int or dec fact may take. Absent: 0 (amounts, counts, ages, areas and
+   * years are never negative); null: no lower bound (a loss year's taxable income).
+   */
+  min?: number | null;
 }
 
 export interface SourceDef {

@@ -10,6 +10,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { isSealed, maskValue, seal, unseal } from '../profiles/sensitive.ts';
+import { belowMinimum } from '../profiles/validate.ts';
 import type { Form, FormField, MaterialSlot } from './repo.ts';
 
 export const DECLARED = 'declared';
@@ -88,6 +89,11 @@ export function declare(ctx: Ctx, item: PolicyItem, kind: EntityKind, field: str
   }
   if (r.value === undefined) throw badInput(`fields.${field}`, `"${field}" 不能为空`, `"${field}" must have a value`);
   let json = valueToJson(def, r.value);
+  const low = belowMinimum(def, json); // the applicant's own value, shown as typed
+  if (low) {
+    const [zh, en] = low.split(' / ');
+    throw badInput(`fields.${field}`, zh, en);
+  }
   if (field === PAYMENT_FIELD) {
     json = String(r.value).replace(/[\s-]/g, '');
     if (!/^\d{8,32}$/.test(json as string)) throw badInput(`fields.${field}`, '收款银行账号应为 8 至 32 位数字', 'a bank account number has 8 to 32 digits');

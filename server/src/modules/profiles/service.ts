@@ -10,7 +10,7 @@ import { actorOf, ENTITY_ROLES, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { applyRecords, type Applied, type Provenance } from './apply.ts';
 import { isSensitive, maskMessage, maskValue, unseal } from './sensitive.ts';
-import { joinMessages, keyFieldOf, validateRecord, type Issue } from './validate.ts';
+import { belowMinimum, joinMessages, keyFieldOf, validateRecord, type Issue } from './validate.ts';
 
 export { entityKeyHash } from './validate.ts';
 
@@ -270,6 +270,11 @@ export async function declareFact(ctx: Ctx, p: Principal, entityId: string, fiel
       throw badInput('value', zh, en ?? zh, { field });
     }
     const json = valueToJson(def, entity.facts[field]!);
+    const low = belowMinimum(def, json); // the declarant's own value: shown as typed
+    if (low) {
+      const [zh, en] = low.split(' / ');
+      throw badInput('value', zh, en, { field });
+    }
     const { applied } = await applyRecords(ctx, q, [{ kind: e.kind, key: '', keyHash: e.key_hash, facts: { [field]: json }, derived: {} }], { source: 'declared', asOf: ctx.today() });
     await appendAudit(q, { actor: actorOf(p), action: 'profile.declare', subject: `entity:${entityId}`, detail: { field, changed: applied[0].changed.length > 0 } });
     return { entity_id: entityId, version: applied[0].version, changed: applied[0].changed.length > 0 };

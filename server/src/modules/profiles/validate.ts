@@ -8,7 +8,7 @@
 // (市场监管 for USCC, 公安 for ID numbers) run lenient: a wrong check character is flagged
 // and kept, because the registry is the authority on which codes exist. Everyone else is
 // held to the standard.
-import { normalizeFacts, factsToJson, type Dictionary, type EntityKind } from '@kx/engine';
+import { normalizeFacts, factsToJson, type Dictionary, type EntityKind, type FieldDef } from '@kx/engine';
 import { USCC_CATEGORIES, validateIdNumber, validateUscc } from '@kx/data';
 import type { FieldCrypto } from '../../crypto/fields.ts';
 import { maskIdNumber } from '../../crypto/mask.ts';
@@ -117,6 +117,26 @@ function checkKey(dict: Dictionary, kind: EntityKind, raw: unknown, from: string
   return { code: r.number, derived, issues };
 }
 
+/** The least value of a numeric field: its dictionary minimum, 0 when it names none. */
+export function minimumOf(def: FieldDef | undefined): number | undefined {
+  if (!def || (def.type !== 'int' && def.type !== 'dec') || def.min === null) return undefined;
+  return def.min ?? 0;
+}
+
+/**
+ * Why a (normalized, JSON-form) value is below its field's minimum, or undefined. Money,
+ * counts and ages are never negative unless the dictionary says so: a declared expense of
+ * −5 would otherwise change verdicts. `shown` replaces the value in the message (a mask).
+ */
+export function belowMinimum(def: FieldDef | undefined, value: unknown, shown?: unknown): string | undefined {
+  const min = minimumOf(def);
+  if (min === undefined || value === null || value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n >= min) return undefined;
+  const v = String(shown ?? value);
+  return `"${def!.label.zh}"（${def!.key}）不能小于 ${min}，填写的是 ${v} / "${def!.key}" (${def!.label.en}) must be at least ${min}; got ${v}`;
+}
+
 /** Checks one record; `record` is set when no finding is an error. */
 export function validateRecord(dict: Dictionary, crypto: FieldCrypto, raw: RawRecord, opts: ValidateOptions): { record?: ValidRecord; issues: Issue[] } {
   const kind = raw.kind;
@@ -153,9 +173,16 @@ export function validateRecord(dict: Dictionary, crypto: FieldCrypto, raw: RawRe
     const masked = maskValue(def, kind, e.value);
     issues.push({ field: e.field, value: masked, message: maskMessage(e.message, e.value, masked) });
   }
+  const json = factsToJson(dict, entity.facts);
+  for (const [field, v] of Object.entries(json)) {
+    const def = dict.fields.get(field);
+    const masked = maskValue(def, kind, v);
+    const why = belowMinimum(def, v, masked);
+    if (why) issues.push({ field, value: masked, message: why });
+  }
   if (!key.code || issues.some((i) => !i.warning)) return { issues };
 
-  const facts: Record<string, unknown> = { ...factsToJson(dict, entity.facts), [kf]: key.code };
+  const facts: Record<string, unknown> = { ...json, [kf]: key.code };
   for (const f of nulls) facts[f] = null;
   const derived: Record<string, unknown> = {};
   for (const [f, v] of Object.entries(key.derived)) if (!(f in facts) && dict.fields.get(f)?.kinds.includes(kind)) derived[f] = v;
