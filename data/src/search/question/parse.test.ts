@@ -79,6 +79,17 @@ describe('parseQuestion: ten more', () => {
     expect(parse('营业收入1.2亿的企业').facts.revenue).toBe(12000);
   });
 
+  it('reads 去年/今年/上年度 before a figure as its time, not as a word left over', () => {
+    for (const when of ['去年', '今年', '上年度', '上一年度的']) {
+      const p = parse(`我们是做轴承的企业，${when}营收800万，有什么补贴`);
+      expect(p.facts.revenue, when).toBe(800);
+      expect(p.keywords.join(' '), when).not.toMatch(/去年|今年|上年|年度/);
+      const c = p.chips.find((x) => x.field === 'revenue')!;
+      expect(p.text.slice(c.span[0], c.span[1]).startsWith(when.replace('的', '')), when).toBe(true);
+    }
+    expect(parse('今年有50个员工').facts.employees).toBe(50);
+  });
+
   it('an enterprise that hired graduates is not a graduate', () => {
     const p = parse('高新区企业招了应届毕业生，有补贴吗');
     expect(p.audience).toBe('enterprise');

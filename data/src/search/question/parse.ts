@@ -88,6 +88,8 @@ const PATTERNS: Pattern[] = [
   },
 ];
 
+const TIME_QUALIFIER = /(?:去年|今年|前年|上年度|上一年度|上年|本年度|本年|全年|当年|近一年)\s*(?:的|度)?\s*$/;
+
 // Phrases that only make a sentence a question. Single characters are stripped only at the
 // edges of a chunk, so 有关 keeps its 有.
 const FILLERS = `请问 我想问 我想知道 想了解 了解一下 有什么 有哪些 有没有 哪些 什么 能享受 可以享受 能申请 可以申请 可以领 能领 享受 申请
@@ -149,8 +151,11 @@ export function parseQuestion(text: string, dict: Dictionary, opts: ParseOptions
 
   for (const p of PATTERNS)
     for (const m of t.matchAll(p.re)) {
-      const from = m.index!;
-      const to = from + m[0].length;
+      const to = m.index! + m[0].length;
+      // 去年营收800万: the year belongs to the figure (the fact is the last year's anyway), so it is
+      // part of the chip rather than a word left over that nobody understood.
+      const when = TIME_QUALIFIER.exec(t.slice(Math.max(0, m.index! - 8), m.index!));
+      const from = m.index! - (when?.[0].length ?? 0);
       if (taken.subarray(from, to).some((x) => x)) continue;
       const c = p.chip(m as RegExpExecArray);
       if (!c) continue;
