@@ -6460,6 +6460,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -6560,6 +6562,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -6867,6 +6871,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -7060,6 +7066,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -7286,6 +7294,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -7563,6 +7573,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -7782,6 +7794,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -8012,6 +8026,8 @@ export interface paths {
                                 materials: {
                                     name: string;
                                     required: boolean;
+                                    /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                    supplementary: boolean;
                                     /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                     status: "provided" | "uploaded" | "missing" | "optional";
                                     provided_by: string | null;
@@ -8159,6 +8175,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -8334,6 +8352,8 @@ export interface paths {
                         fields?: string[];
                         /** @description 需重新上传的材料 / materials to upload again */
                         materials?: string[];
+                        /** @description 补充材料：本事项材料清单以外、需申请人补充上传的材料 / documents outside the item's list the applicant is asked to upload */
+                        extra_materials?: string[];
                     };
                 };
             };
@@ -8392,6 +8412,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;
@@ -8621,6 +8643,8 @@ export interface paths {
                             materials: {
                                 name: string;
                                 required: boolean;
+                                /** @description 补充材料（退回补正时要求）/ asked for by a return */
+                                supplementary: boolean;
                                 /** @description provided 零材料（数据源提供）| uploaded | missing | optional */
                                 status: "provided" | "uploaded" | "missing" | "optional";
                                 provided_by: string | null;

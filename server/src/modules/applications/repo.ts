@@ -30,6 +30,8 @@ export interface MaterialSlot {
   provided_by?: string;
   /** set when provided_by is known for the entity: the source that holds it */
   provided_by_source?: string;
+  /** 补充材料: not in the item's list, asked for by a return for correction */
+  supplementary?: boolean;
 }
 
 export interface Corrections {

@@ -43,6 +43,7 @@ describe.each(DATABASES)('returns, rejections and four eyes on %s', (kind) => {
       wengang(),
       wengang({ id: 'app-test-twostep', period: 'once', review_steps: [{ name: '初审', days: 3 }, { name: '复核', days: 3 }] }),
       wengang({ id: 'app-test-reject', period: 'once', review_steps: [{ name: '审核', days: 3 }] }),
+      wengang({ id: 'app-test-extra', period: 'once', review_steps: [{ name: '初审', days: 3 }, { name: '复核', days: 3 }] }),
     ]);
     const { region, uscc, name, ...hrss } = ENTERPRISE_FACTS;
     entityId = await seedEntity(env.ctx, 'enterprise', uscc, { region, uscc, name, ...hrss }, 'hrss');
@@ -103,6 +104,33 @@ describe.each(DATABASES)('returns, rejections and four eyes on %s', (kind) => {
       'applied', 'step_started', 'returned', 'resubmitted', 'step_started', 'step_done', 'step_started', 'step_started', 'step_done', 'returned', 'resubmitted',
       'step_started', 'step_done', 'approved',
     ]);
+  });
+
+  it('asks for a 补充材料 outside the item\'s list: the applicant may upload it, and must before resubmitting', async () => {
+    const id = await submitted('app-test-extra');
+    const first = await stepId(id, '初审');
+    // Before any return the document is not one of the application's materials.
+    expect((await upload(env, t.applicant, id, '医院诊断证明', 'zm.pdf', PDF)).status).toBe(409);
+    const r = await api(t.rsjClerk, 'POST', `/reviews/${first}/return`, { reason: '请补充医院诊断证明', extra_materials: ['医院诊断证明'] });
+    expect(r.status).toBe(200);
+    expect(r.body.materials).toContainEqual(expect.objectContaining({ name: '医院诊断证明', supplementary: true, required: true, status: 'missing' }));
+    expect(r.body.steps[0].corrections).toEqual({ fields: [], materials: ['医院诊断证明'] });
+    const notice = await env.db.query<{ body: string }>(`SELECT body FROM inbox WHERE entity_id = $1 AND kind = 'application.returned' ORDER BY id DESC LIMIT 1`, [entityId]);
+    expect(notice.rows[0].body).toContain('材料「医院诊断证明」');
+    const early = await api(t.applicant, 'POST', `/applications/${id}/submit`);
+    expect([early.status, early.body.details.missing_materials]).toEqual([400, ['医院诊断证明']]);
+    // Other names stay refused; the one asked for is taken.
+    expect((await upload(env, t.applicant, id, '其他证明', 'x.pdf', PDF)).body.field).toBe('material');
+    env.clock.now = new Date(env.clock.now.getTime() + 3600_000);
+    const up = await upload(env, t.applicant, id, '医院诊断证明', '诊断证明.pdf', PDF);
+    expect(up.status).toBe(200);
+    expect(up.body.materials).toContainEqual(expect.objectContaining({ name: '医院诊断证明', status: 'uploaded' }));
+    const again = await api(t.applicant, 'POST', `/applications/${id}/submit`);
+    expect([again.status, again.body.status], JSON.stringify(again.body)).toEqual([200, 'submitted']);
+    // the reviewer sees it among the materials of the case
+    const q = await api(t.rsjApprover, 'GET', '/reviews');
+    const entry = q.body.items.find((e: { application: { id: string } }) => e.application.id === id);
+    expect(entry.materials).toContainEqual(expect.objectContaining({ name: '医院诊断证明', supplementary: true, status: 'uploaded' }));
   });
 
   it('lets nobody approve two consecutive steps (four eyes)', async () => {

@@ -98,6 +98,8 @@ export interface ReturnInput {
   reason: string;
   fields?: string[];
   materials?: string[];
+  /** 补充材料: documents the item does not list, asked of this application only */
+  extra_materials?: string[];
 }
 
 export function returnStep(ctx: Ctx, by: Principal, stepId: string, input: ReturnInput): Promise<ApplicationView> {
@@ -109,8 +111,15 @@ export function returnStep(ctx: Ctx, by: Principal, stepId: string, input: Retur
       if (!formFields.has(f)) throw badInput(`fields[${i}]`, `字段 "${f}" 不在申请表中`, `"${f}" is not on the form`);
     });
     c.materials.forEach((m, i) => {
-      if (!item.materials.some((x) => x.name === m)) throw badInput(`materials[${i}]`, `材料「${m}」不是本事项的申请材料`, `"${m}" is not a material of this item`);
+      if (!app.materials.some((x) => x.name === m)) throw badInput(`materials[${i}]`, `材料「${m}」不是本事项的申请材料（其他材料请列为补充材料）`, `"${m}" is not a material of this item (name other documents as extra materials)`);
     });
+    // 补充材料 become required slots of this application: the applicant uploads them, resubmission waits for them.
+    const extra = [...new Set((input.extra_materials ?? []).map((m) => m.trim()).filter(Boolean))].filter((m) => !c.materials.includes(m));
+    if (extra.length) {
+      const slots = [...app.materials.filter((x) => !extra.includes(x.name)), ...extra.map((name) => app.materials.find((x) => x.name === name) ?? { name, required: true, supplementary: true })];
+      await q.query('UPDATE applications SET materials = $2 WHERE id = $1', [app.id, JSON.stringify(slots)]);
+      c.materials.push(...extra);
+    }
     await decideStep(q, step.id, 'returned', by.userId!, now, input.reason, c);
     await haltSteps(q, app.id, 'waiting', step.id);
     await setStatus(q, app.id, 'returned', now, { reason: input.reason });

@@ -26,6 +26,7 @@ export const ReturnBody = Type.Object(
     reason: Type.String({ minLength: 2, maxLength: 500, description: '退回理由 / reason' }),
     fields: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 50, description: '需补正的申请表字段 / form fields to correct' })),
     materials: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50, description: '需重新上传的材料 / materials to upload again' })),
+    extra_materials: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20, description: '补充材料：本事项材料清单以外、需申请人补充上传的材料 / documents outside the item\'s list the applicant is asked to upload' })),
   },
   { additionalProperties: false },
 );
@@ -41,7 +42,7 @@ const Evidence = Type.Object({
   explanation: Type.Unknown({ description: '匹配说明（个人信息的实际值已隐去）/ explanation, personal values left out' }),
 });
 const MaterialView = Type.Object({
-  name: Type.String(), required: Type.Boolean(),
+  name: Type.String(), required: Type.Boolean(), supplementary: Type.Boolean({ description: '补充材料（退回补正时要求）/ asked for by a return' }),
   status: Type.Union([Type.Literal('provided'), Type.Literal('uploaded'), Type.Literal('missing'), Type.Literal('optional')], { description: 'provided 零材料（数据源提供）| uploaded | missing | optional' }),
   provided_by: N(Type.String()), source_label: N(Type.String()),
   file: N(Type.Object({ id: Type.String(), filename: Type.String(), type: Type.String(), size: Type.Integer(), sha256: Type.String(), uploaded_at: Type.String() })),

@@ -4,7 +4,7 @@
 // offered only to whom the server says may take it (four eyes, final stage: step.can_decide), the
 // others see why not and who may; approving asks for confirmation.
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Descriptions, Input, Modal, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Input, Modal, Popconfirm, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { ConsoleFrame } from '../Frame.tsx';
@@ -40,6 +40,7 @@ function CaseDetail({ row }: { row: Row }) {
       <Typography.Title level={5}>{t('材料', 'Materials')}</Typography.Title>
       <ul>{row.materials.map((m) => (
         <li key={m.name}>{m.name}：<Tag color={m.status === 'missing' ? 'red' : m.status === 'optional' ? undefined : 'green'}>{m.status === 'provided' ? t(`数据源提供（${m.source_label ?? ''}）`, `provided by ${m.source_label ?? 'a source'}`) : m.status === 'uploaded' ? t('已上传', 'uploaded') : m.status === 'missing' ? t('缺失', 'missing') : t('可选', 'optional')}</Tag>
+          {m.supplementary && <Tag>{t('补充材料', 'extra')}</Tag>}
           {m.file && <a href={`/api/v1/applications/${row.application.id}/materials/${m.file.id}`}>{m.file.filename}</a>}</li>
       ))}</ul>
     </div>
@@ -55,6 +56,7 @@ export default function Reviews() {
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<{ kind: 'reject' | 'return'; row: Row } | null>(null);
   const [reason, setReason] = useState('');
+  const [extra, setExtra] = useState<string[]>([]);
   const [show, setShow] = useState<'open' | 'decided'>('open');
   const load = useCallback(() => api.get('/api/v1/reviews', { query: { page_size: 100, status: show } }).then((d) => { setData(d); setError(undefined); }, (e: unknown) => setError(errorText(e, locale))), [locale, show]);
   useEffect(() => { void load(); }, [load]);
@@ -77,9 +79,9 @@ export default function Reviews() {
     setBusy(true);
     try {
       const path = dialog.kind === 'reject' ? '/api/v1/reviews/{stepId}/reject' as const : '/api/v1/reviews/{stepId}/return' as const;
-      await api.post(path, { params: { stepId: dialog.row.step.id }, body: { reason } });
+      await api.post(path, { params: { stepId: dialog.row.step.id }, body: dialog.kind === 'return' && extra.length ? { reason, extra_materials: extra } : { reason } });
       message.success(dialog.kind === 'reject' ? t('已不予批准', 'Rejected') : t('已退回补正', 'Returned for correction'));
-      setDialog(null); setReason('');
+      setDialog(null); setReason(''); setExtra([]);
       await load();
     } catch (e) { message.error(errorText(e, locale)); } finally { setBusy(false); }
   };
@@ -125,9 +127,15 @@ export default function Reviews() {
           },
         ]}
       />
-      <Modal open={!!dialog} title={dialog?.kind === 'reject' ? t('不予批准', 'Reject') : t('退回补正', 'Return for correction')} onCancel={() => { setDialog(null); setReason(''); }} onOk={() => void decide()} okButtonProps={{ disabled: reason.trim().length < 2, loading: busy }} okText={t('确定', 'Confirm')}>
+      <Modal open={!!dialog} title={dialog?.kind === 'reject' ? t('不予批准', 'Reject') : t('退回补正', 'Return for correction')} onCancel={() => { setDialog(null); setReason(''); setExtra([]); }} onOk={() => void decide()} okButtonProps={{ disabled: reason.trim().length < 2, loading: busy }} okText={t('确定', 'Confirm')}>
         <label htmlFor="decision-reason">{t('理由（告知申请人）', 'Reason (shown to the applicant)')}</label>
         <Input.TextArea id="decision-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        {dialog?.kind === 'return' && (
+          <div style={{ marginTop: 12 }}>
+            <label htmlFor="decision-extra">{t('补充材料（本事项清单以外，申请人须补充上传；输入后回车）', 'Extra materials (not on the item\'s list; the applicant uploads them — type and press Enter)')}</label>
+            <Select id="decision-extra" mode="tags" style={{ width: '100%' }} value={extra} onChange={(v) => setExtra(v)} open={false} aria-label={t('补充材料', 'Extra materials')} placeholder={t('如：医院诊断证明', 'e.g. a hospital certificate')} />
+          </div>
+        )}
       </Modal>
     </ConsoleFrame>
   );
