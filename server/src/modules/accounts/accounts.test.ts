@@ -28,10 +28,34 @@ describe.each(DATABASES)('accounts on %s', (kind) => {
     }
     const locked = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: PASSWORD } });
     expect(locked.statusCode).toBe(423);
-    expect(locked.json().message).toContain('账号已锁定');
+    // 15 minutes after the fifth failure, in Beijing time (the test clock is 02:00 UTC)
+    const until = new Date(env.clock.now.getTime() + 15 * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(locked.json().message).toContain(`已锁定至 ${until}（北京时间）`);
+    expect(locked.json().message_en).toContain(`locked until ${until} (Beijing time, UTC+8)`);
+    expect(locked.headers['retry-after']).toBe('900');
     env.clock.now = new Date(env.clock.now.getTime() + 16 * 60_000);
     const later = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'victim', password: PASSWORD } });
     expect(later.statusCode).toBe(200);
+  });
+
+  it('answers an unknown username exactly as a wrong password, before and during the lockout', async () => {
+    await addUser(env, 'real-user', 'leader');
+    const attempt = async (username: string) => {
+      const r = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'wrong-password-2' } });
+      return { status: r.statusCode, body: r.json(), retry: r.headers['retry-after'] };
+    };
+    for (let i = 0; i < 5; i++) expect(await attempt('no-such-user')).toEqual(await attempt('real-user'));
+    const [ghost, real] = [await attempt('no-such-user'), await attempt('real-user')];
+    expect(real.status).toBe(423);
+    expect(ghost).toEqual(real);
+    // An administrator's unlock ends the lockout at once.
+    const id = (await env.db.query<{ id: string }>("SELECT id::text AS id FROM users WHERE username = 'real-user'")).rows[0].id;
+    const admin = await env.login('admin');
+    expect((await env.app.inject({ method: 'PUT', url: `/api/v1/users/${id}/lock`, headers: bearer(admin), payload: { locked: false } })).statusCode).toBe(200);
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'real-user', password: PASSWORD } })).statusCode).toBe(200);
+    // the audit log keeps the typed name only as a keyed hash
+    const typed = await env.db.query("SELECT 1 FROM audit_log WHERE actor LIKE '%no-such-user%' OR detail::text LIKE '%no-such-user%'");
+    expect(typed.rows).toEqual([]);
   });
 
   it('answers 401 without a session and 403 for the wrong role, and audits the refusal', async () => {

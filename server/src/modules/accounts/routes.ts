@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { departmentByCode } from '@kx/data';
 import type { Ctx } from '../../context.ts';
+import { DomainError } from '../../errors.ts';
 import { principal } from '../../http/access.ts';
 import { SESSION_COOKIE } from '../../http/auth.ts';
 import { errors, Id } from '../../http/schemas.ts';
@@ -13,7 +15,11 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
     '/api/v1/auth/login',
     { config: { access: 'public' }, schema: { tags, summary: '登录 / log in', body: LoginBody, response: { 200: Type.Object({ user: User, token: Type.String(), expires_at: Type.String() }), ...errors(400, 401, 423) } } },
     async (req, reply) => {
-      const { token, user, expiresAt } = await login(ctx, req.body.username, req.body.password);
+      const { token, user, expiresAt } = await login(ctx, req.body.username, req.body.password).catch((e: unknown) => {
+        // A lockout says when to come back, in seconds (RFC 9110 Retry-After).
+        if (e instanceof DomainError && e.code === 'LOCKED') reply.header('Retry-After', String((e.details as { retry_after: number }).retry_after));
+        throw e;
+      });
       reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, expires: expiresAt });
       return { user, token, expires_at: expiresAt.toISOString() };
     },
@@ -27,7 +33,8 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
   app.get('/api/v1/auth/me', { config: { access: 'user' }, schema: { tags, summary: '当前用户 / current user', response: { 200: User, ...errors(401) } } }, async (req) => getUser(ctx.db, principal(req).userId!));
 
   app.get('/api/v1/departments', { config: { access: 'public' }, schema: { tags, summary: '部门列表 / departments', response: { 200: Type.Array(Department) } } }, async () => {
-    return (await ctx.db.query('SELECT code, name, short_name, region, level, kind, parent FROM departments ORDER BY level, code')).rows;
+    const rows = (await ctx.db.query<{ code: string; name: string }>('SELECT code, name, short_name, region, level, kind, parent FROM departments ORDER BY level, code')).rows;
+    return rows.map((d) => ({ ...d, name_en: departmentByCode(d.code)?.name_en ?? d.name }));
   });
   app.get('/api/v1/users', { config: { access: ['admin'] }, schema: { tags, summary: '用户列表 / users', response: { 200: Type.Array(User), ...errors(401, 403) } } }, async () => listUsers(ctx));
   app.post<{ Body: NewUserBody }>(
@@ -41,7 +48,7 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       config: { access: ['admin'] },
       schema: { tags, summary: '锁定或解锁用户（锁定即注销其会话）/ lock or unlock a user (locking ends their sessions)', params: Id, body: LockBody, response: { 200: User, ...errors(400, 401, 403, 404) } },
     },
-    async (req) => ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req))),
+    async (req) => ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req), (n) => ctx.crypto.blindIndex(n))),
   );
   app.post<{ Body: { name: string; source: string } }>(
     '/api/v1/tokens',

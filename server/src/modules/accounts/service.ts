@@ -23,39 +23,69 @@ export interface UserRow {
 
 const USER_COLS = 'id::text AS id, username, display_name, role, department, entity_id::text AS entity_id, email, disabled';
 
+/** A lock time as a person in the city reads it: Beijing time, to the minute. */
+export function shanghaiTime(t: Date): string {
+  return new Date(t.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+// Verified against when the username is unknown, so that a miss costs what a wrong password costs.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Password login. Failures are counted per typed username in login_failures, whether or not
+ * the user exists, so an unknown name and a wrong password answer alike — 401 until the
+ * fifth failure, then 423 with the lock's end in Beijing time — and reveal no accounts.
+ */
 export async function login(ctx: Ctx, username: string, password: string): Promise<{ token: string; user: UserRow; expiresAt: Date }> {
-  const r = await ctx.db.query<UserRow & { password_hash: string | null; failed_logins: number; locked_until: Date | null }>(
-    `SELECT ${USER_COLS}, password_hash, failed_logins, locked_until FROM users WHERE username = $1`,
-    [username],
-  );
+  const r = await ctx.db.query<UserRow & { password_hash: string | null }>(`SELECT ${USER_COLS}, password_hash FROM users WHERE username = $1`, [username]);
   const u = r.rows[0];
   const now = ctx.now();
   // The typed username may be a phone number: the audit log keeps only its keyed hash.
-  const who = `login:${ctx.crypto.blindIndex(username).slice(0, 16)}`;
-  const fail = async (why: string) => {
-    await appendAudit(ctx.db, { actor: who, action: 'auth.login', subject: u ? `user:${u.id}` : 'user:?', outcome: 'failed', detail: { why } });
-    return new DomainError('UNAUTHENTICATED', '用户名或密码错误', 'wrong username or password');
-  };
-  if (!u || !u.password_hash || u.disabled) throw await fail(u ? 'disabled or no password' : 'no such user');
-  if (u.locked_until && new Date(u.locked_until) > now) {
-    await appendAudit(ctx.db, { actor: who, action: 'auth.login', subject: `user:${u.id}`, outcome: 'denied', detail: { why: 'locked' } });
-    throw new DomainError('LOCKED', `登录失败次数过多，账号已锁定至 ${new Date(u.locked_until).toISOString()}`, `too many failed logins; locked until ${new Date(u.locked_until).toISOString()}`);
+  const nameHash = ctx.crypto.blindIndex(username);
+  const who = `login:${nameHash.slice(0, 16)}`;
+  const subject = u ? `user:${u.id}` : 'user:?';
+  const lock = await ctx.db.query<{ failed: number; locked_until: Date | null }>('SELECT failed, locked_until FROM login_failures WHERE name_hash = $1', [nameHash]);
+  const lockedUntil = lock.rows[0]?.locked_until ? new Date(lock.rows[0].locked_until) : null;
+  if (lockedUntil && lockedUntil > now) {
+    await appendAudit(ctx.db, { actor: who, action: 'auth.login', subject, outcome: 'denied', detail: { why: 'locked' } });
+    throw lockedError(lockedUntil, now);
   }
-  if (!(await verify(u.password_hash, password))) {
-    const failed = u.failed_logins + 1;
-    const lock = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
-    await ctx.db.query('UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [u.id, lock ? 0 : failed, lock]);
-    throw await fail(lock ? `locked after ${failed} failures` : `wrong password (${failed})`);
+  const ok = u?.password_hash && !u.disabled ? await verify(u.password_hash, password) : await verify(await (dummyHash ??= hash('not a password of anyone')), password).then(() => false);
+  if (!ok || !u) {
+    const failed = (lockedUntil ? 0 : (lock.rows[0]?.failed ?? 0)) + 1;
+    const until = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
+    await ctx.db.tx(async (q) => {
+      await q.query(
+        `INSERT INTO login_failures (name_hash, failed, locked_until, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name_hash) DO UPDATE SET failed = EXCLUDED.failed, locked_until = EXCLUDED.locked_until, updated_at = EXCLUDED.updated_at`,
+        [nameHash, until ? 0 : failed, until, now],
+      );
+      const why = !u ? 'no such user' : !u.password_hash || u.disabled ? 'disabled or no password' : 'wrong password';
+      await appendAudit(q, { actor: who, action: 'auth.login', subject, outcome: 'failed', detail: { why: until ? `${why}; locked after ${failed} failures` : `${why} (${failed})` } });
+    });
+    throw new DomainError('UNAUTHENTICATED', '用户名或密码错误', 'wrong username or password');
   }
   const token = newToken('kxs_');
   const expiresAt = new Date(now.getTime() + ctx.config.sessionHours * 3_600_000);
   await ctx.db.tx(async (q) => {
+    await q.query('DELETE FROM login_failures WHERE name_hash = $1', [nameHash]);
     await q.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
     await q.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [sha256(token), u.id, expiresAt]);
     await appendAudit(q, { actor: `user:${u.id}:${u.role}`, action: 'auth.login', subject: `user:${u.id}` });
   });
   const { id, username: un, display_name, role, department, entity_id, email, disabled } = u;
   return { token, expiresAt, user: { id, username: un, display_name, role, department, entity_id, email, disabled } };
+}
+
+function lockedError(until: Date, now: Date): DomainError {
+  const at = shanghaiTime(until);
+  return new DomainError(
+    'LOCKED',
+    `登录失败次数过多，该用户名已锁定至 ${at}（北京时间），请稍后再试`,
+    `too many failed logins; this username is locked until ${at} (Beijing time, UTC+8); try again later`,
+    undefined,
+    { locked_until: until.toISOString(), retry_after: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
+  );
 }
 
 /** A session for a user who authenticated elsewhere (OpenID Connect). */
@@ -124,12 +154,14 @@ export async function createUser(ctx: Ctx, q: Queryable, u: NewUser, by: Princip
  * An administrator locks an account (it can no longer log in, its sessions end at once) or
  * unlocks it (which also clears a lockout after failed logins). Nobody locks themselves out.
  */
-export async function setUserLocked(q: Queryable, id: string, locked: boolean, by: Principal): Promise<UserRow> {
+export async function setUserLocked(q: Queryable, id: string, locked: boolean, by: Principal, nameHash?: (username: string) => string): Promise<UserRow> {
   if (!/^\d{1,18}$/.test(id)) throw notFound('用户', id);
   if (locked && by.userId === id) throw badInput('locked', '不能锁定自己的账号', 'you cannot lock your own account');
   const r = await q.query<UserRow>(`UPDATE users SET disabled = $2, failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING ${USER_COLS}`, [id, locked]);
   if (!r.rows[0]) throw notFound('用户', id);
   if (locked) await q.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  // Unlocking also ends a lockout after failed logins (counted per username hash).
+  if (nameHash) await q.query('DELETE FROM login_failures WHERE name_hash = $1', [nameHash(r.rows[0].username)]);
   await appendAudit(q, { actor: `user:${by.userId}:${by.role}`, action: locked ? 'user.lock' : 'user.unlock', subject: `user:${id}` });
   return r.rows[0];
 }
