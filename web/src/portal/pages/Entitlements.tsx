@@ -71,14 +71,34 @@ function Counterfactuals({ list }: { list?: Counterfactual[] }) {
   );
 }
 
-function MatchCard({ m, entityId, reload }: { m: Match; entityId: string; reload(): Promise<void> }) {
+/** The entity's open case per item (newest first; a rejected or withdrawn one frees the item for a new application). */
+type Case = { id: string; item_id: string; status: string; status_label: string };
+const openCases = (apps: Case[]) => {
+  const by = new Map<string, Case>();
+  for (const a of apps) if (!by.has(a.item_id) && a.status !== 'rejected' && a.status !== 'withdrawn') by.set(a.item_id, a);
+  return by;
+};
+
+/** Instead of 在线申请, an item that already has an application shows where that case stands. */
+function CaseStatus({ c }: { c: Case }) {
+  const { t } = useI18n();
+  return (
+    <Typography.Paragraph style={{ marginBlock: 8 }} data-testid="case-status">
+      {c.status === 'draft' ? t('已开始申请（草稿）', 'Application started (draft)') : t(`已申请：${c.status_label}`, `Applied: ${c.status.replace(/_/g, ' ')}`)}{' '}
+      <Link to={c.status === 'draft' ? `/apply/${encodeURIComponent(c.item_id)}` : `/me/applications/${c.id}`}>{c.status === 'draft' ? t('继续填写', 'Continue') : t('查看办理进度', 'See its progress')}</Link>
+    </Typography.Paragraph>
+  );
+}
+
+function MatchCard({ m, entityId, reload, applied }: { m: Match; entityId: string; reload(): Promise<void>; applied?: Case }) {
   const { t } = useI18n();
   const nav = useNavigate();
   return (
     <Card size="small" style={{ marginBottom: 12 }} data-item={m.item} data-testid="match-card"
       title={<Space wrap><Link to={`/items/${encodeURIComponent(m.item)}`}>{m.title}</Link><VerdictTag verdict={m.verdict} /><ModeBadge mode={m.mode} /></Space>}>
       <AmountLine amount={m.amount} />
-      {m.verdict === 'eligible' && m.mode === 'online' && <Button type="primary" style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('在线申请', 'Apply online')}</Button>}
+      {m.mode === 'online' && applied && <CaseStatus c={applied} />}
+      {m.verdict === 'eligible' && m.mode === 'online' && !applied && <Button type="primary" style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('在线申请', 'Apply online')}</Button>}
       {m.verdict === 'eligible' && m.mode === 'auto' && <Typography.Paragraph>{t('免申即享：无需申请，将自动兑现。', 'No application needed: it is paid automatically.')} <Link to="/me/grants">{t('查看我的兑现', 'See my grants')}</Link></Typography.Paragraph>}
       {m.verdict === 'undetermined' && (m.missing?.length ?? 0) > 0 && (
         <section aria-label={t('待补充的信息', 'Facts to supply')} style={{ background: '#fffbe6', padding: 8, borderRadius: 6, marginBlock: 8 }}>
@@ -86,7 +106,7 @@ function MatchCard({ m, entityId, reload }: { m: Match; entityId: string; reload
           {m.missing!.map((x) => <SupplyFact key={x.field} entityId={entityId} m={x} onSaved={reload} />)}
         </section>
       )}
-      {m.verdict === 'undetermined' && m.mode === 'online' && <Button style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('直接申请（在申请表中补充）', 'Apply and fill in the form')}</Button>}
+      {m.verdict === 'undetermined' && m.mode === 'online' && !applied && <Button style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('直接申请（在申请表中补充）', 'Apply and fill in the form')}</Button>}
       <Counterfactuals list={m.counterfactuals} />
       <Collapse size="small" ghost items={[{ key: 'why', label: t('逐条说明', 'Condition by condition'), children: <Explanation node={m.explanation} /> }]} />
     </Card>
@@ -117,12 +137,14 @@ function Matches({ entityId }: { entityId: string }) {
   const { t, locale } = useI18n();
   const lang = locale === 'en' ? 'en' : 'zh';
   const state = useLoad(() => api.get('/api/v1/entities/{id}/matches', { params: { id: entityId }, query: { ineligible: true, lang } }), [entityId, lang]);
+  const apps = useLoad(() => api.get('/api/v1/me/applications'), [entityId]);
+  const cases = openCases(apps.data ?? []);
   return (
     <Loading state={state}>
       {(d) => {
         const eligible = d.eligible as unknown as Match[];
         const undetermined = d.undetermined as unknown as Match[];
-        const list = (ms: Match[]) => (ms.length ? ms.map((m) => <MatchCard key={m.item} m={m} entityId={entityId} reload={state.reload} />) : <Empty description={t('暂无', 'None')} />);
+        const list = (ms: Match[]) => (ms.length ? ms.map((m) => <MatchCard key={m.item} m={m} entityId={entityId} reload={state.reload} applied={cases.get(m.item)} />) : <Empty description={t('暂无', 'None')} />);
         return (
           <>
             <Typography.Paragraph type="secondary">
