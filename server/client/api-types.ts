@@ -268,6 +268,8 @@ export interface paths {
                         "application/json": {
                             code: string;
                             name: string;
+                            /** @description English name: Liaocheng Bureau of Civil Affairs */
+                            name_en: string;
                             short_name: string | null;
                             region: string;
                             level: "city" | "county";
@@ -613,7 +615,78 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 数据源令牌列表（不含令牌本身）/ source tokens, without their secrets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description 数据源系统 / source system */
+                                source: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description 创建人用户名 / username of the creator */
+                                created_by: string | null;
+                                /** Format: date-time */
+                                last_used_at: string | null;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** 为数据源系统创建令牌（仅显示一次）/ create a source-system token (shown once) */
         post: {
@@ -1482,6 +1555,8 @@ export interface paths {
                             regions: {
                                 code: string;
                                 name: string;
+                                /** @description English (pinyin) name: Dongchangfu District */
+                                name_en: string;
                                 level: string;
                                 parent?: string;
                                 historical?: boolean;
@@ -2097,6 +2172,8 @@ export interface paths {
                                     amount_zh: string | null;
                                     amount_en: string | null;
                                     region_names: string[];
+                                    /** @description region names in English (Dongchangfu District) */
+                                    region_names_en: string[];
                                     /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                     params_on: string | null;
                                 };
@@ -2224,6 +2301,8 @@ export interface paths {
                                     amount_zh: string | null;
                                     amount_en: string | null;
                                     region_names: string[];
+                                    /** @description region names in English (Dongchangfu District) */
+                                    region_names_en: string[];
                                     /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                     params_on: string | null;
                                 };
@@ -2485,6 +2564,8 @@ export interface paths {
                                 amount_zh: string | null;
                                 amount_en: string | null;
                                 region_names: string[];
+                                /** @description region names in English (Dongchangfu District) */
+                                region_names_en: string[];
                                 /** @description 白话说明中参数取值的日期 / date of the parameter values shown */
                                 params_on: string | null;
                             };
@@ -9885,6 +9966,289 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本部门兑现的异议 / contests of my department's grants */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "resolved" | "all";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: string;
+                                grant_id: string;
+                                entity_id: string;
+                                entity_name: string | null;
+                                item_id: string;
+                                item_title: string;
+                                department: string;
+                                period_key: string;
+                                /** @description 兑现当前金额 / the grant's amount now */
+                                amount: string;
+                                grant_status: string;
+                                /** @description 异议理由 / the entity's reason */
+                                reason: string;
+                                created_at: string;
+                                status: "open" | "upheld" | "dismissed";
+                                outcome: "cancelled" | "corrected" | (never | null);
+                                old_amount: string | null;
+                                new_amount: string | null;
+                                resolution: string | null;
+                                resolved_by: string | null;
+                                resolved_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contests/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 处理异议：成立（撤销或更正兑现）或不成立 / resolve a contest: uphold (cancel or correct the grant) or dismiss
+         * @description 理由告知申请主体；已进入拨付的兑现不能在此更改。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description uphold 异议成立（撤销或更正兑现）| dismiss 异议不成立 */
+                        decision: "uphold" | "dismiss";
+                        /** @description 处理理由（告知申请主体）/ reason, told to the entity */
+                        reason: string;
+                        /** @description 异议成立时的更正金额（元）；不填则撤销该笔兑现 / corrected amount when upheld; without it the grant is cancelled */
+                        amount?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            grant_id: string;
+                            entity_id: string;
+                            entity_name: string | null;
+                            item_id: string;
+                            item_title: string;
+                            department: string;
+                            period_key: string;
+                            /** @description 兑现当前金额 / the grant's amount now */
+                            amount: string;
+                            grant_status: string;
+                            /** @description 异议理由 / the entity's reason */
+                            reason: string;
+                            created_at: string;
+                            status: "open" | "upheld" | "dismissed";
+                            outcome: "cancelled" | "corrected" | (never | null);
+                            old_amount: string | null;
+                            new_amount: string | null;
+                            resolution: string | null;
+                            resolved_by: string | null;
+                            resolved_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 稳定的错误代码 / stable error code */
+                            code: string;
+                            /** @description 中文说明 */
+                            message: string;
+                            message_en?: string;
+                            /** @description 出错的字段 / the field at fault */
+                            field?: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -33,6 +33,11 @@ describe.each(DATABASES)('console admin API on %s', (kind) => {
     const industry = view.fields.find((f) => f.type === 'enum' && f.enum);
     expect(view.enums.some((e) => e.name === industry!.enum)).toBe(true);
     expect(view.regions.find((x) => x.code === 'LC-JKQ')?.members?.length).toBeGreaterThan(0);
+    // English names for the English pages (QA 8): regions by pinyin, departments by place and bureau.
+    expect(view.regions.find((x) => x.code === '371522')?.name_en).toBe('Shen County');
+    const depts = (await call('GET', '/api/v1/departments')).json() as { code: string; name_en: string }[];
+    expect(depts.find((d) => d.code === 'lc-gxj')?.name_en).toBe('Liaocheng Bureau of Industry and Information Technology');
+    for (const d of depts) expect(d.name_en, d.code).not.toMatch(/[\u4e00-\u9fff]/);
     // the browser's reconstruction: same fields, same region containment as the server's
     const names = Object.fromEntries(view.regions.map((x) => [x.code, x.name]));
     const zones = view.regions.filter((x) => x.members).map((x) => ({ code: x.code, name: x.name, members: x.members! }));

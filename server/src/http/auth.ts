@@ -27,7 +27,10 @@ async function sessionPrincipal(ctx: Ctx, token: string): Promise<Principal | un
 async function tokenPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {
   const r = await ctx.db.query<{ id: string; source: string }>('SELECT id::text AS id, source FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [sha256(token)]);
   const t = r.rows[0];
-  return t ? { kind: 'source', source: t.source, tokenId: t.id } : undefined;
+  if (!t) return undefined;
+  // For the admin's token list; written at most once a minute per token.
+  await ctx.db.query(`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, [t.id, ctx.now()]);
+  return { kind: 'source', source: t.source, tokenId: t.id };
 }
 
 export async function resolvePrincipal(ctx: Ctx, req: FastifyRequest): Promise<Principal | undefined> {

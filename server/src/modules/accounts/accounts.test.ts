@@ -94,6 +94,28 @@ describe.each(DATABASES)('accounts on %s', (kind) => {
     expect((await env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(403);
   });
 
+  it('lists source tokens for the admin without their secrets, with when each was last used, and revokes them', async () => {
+    const admin = await env.login('admin');
+    const { id, token } = (await env.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { name: '统计系统', source: 'stats' } })).json();
+    const list = async () => (await env.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(admin) })).json().items as Record<string, unknown>[];
+    const before = (await list()).find((t) => t.id === id);
+    expect(before).toEqual({ id, name: '统计系统', source: 'stats', created_at: expect.any(String), created_by: 'admin', last_used_at: null, revoked_at: null });
+    // used by its system: the list says when
+    env.clock.now = new Date(env.clock.now.getTime() + 5 * 60_000);
+    const used = await env.app.inject({ method: 'POST', url: '/api/v1/sources/stats/records', headers: bearer(token), payload: {} });
+    expect(used.statusCode).toBe(400); // authenticated, then the empty record is refused
+    expect((await list()).find((t) => t.id === id)!.last_used_at).toBe(env.clock.now.toISOString());
+    const body = JSON.stringify(await list());
+    expect(body).not.toContain(token);
+    expect(body).not.toContain('token_hash');
+    // revoked: listed as such, and refused
+    expect((await env.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: bearer(admin) })).statusCode).toBe(204);
+    expect((await list()).find((t) => t.id === id)!.revoked_at).toEqual(expect.any(String));
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/sources/stats/records', headers: bearer(token), payload: {} })).statusCode).toBe(401);
+    expect((await env.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: bearer(admin) })).statusCode).toBe(404);
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(await env.login('clerk-rsj')) })).statusCode).toBe(403);
+  });
+
   it('keeps an intact audit chain', async () => {
     const v = await verifyAudit(env.db);
     expect(v.broken).toBeUndefined();

@@ -6,8 +6,8 @@ import { DomainError } from '../../errors.ts';
 import { principal } from '../../http/access.ts';
 import { SESSION_COOKIE } from '../../http/auth.ts';
 import { errors, Id } from '../../http/schemas.ts';
-import { createApiToken, createUser, getUser, listUsers, login, logout, revokeApiToken, setUserLocked } from './service.ts';
-import { Department, LockBody, LoginBody, NewTokenBody, NewUserBody, User } from './schema.ts';
+import { createApiToken, createUser, getUser, listApiTokens, listUsers, login, logout, revokeApiToken, setUserLocked } from './service.ts';
+import { ApiTokenList, Department, LockBody, LoginBody, NewTokenBody, NewUserBody, User } from './schema.ts';
 
 export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
   const tags = ['accounts'];
@@ -54,6 +54,11 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
     '/api/v1/tokens',
     { config: { access: ['admin'] }, schema: { tags, summary: '为数据源系统创建令牌（仅显示一次）/ create a source-system token (shown once)', body: NewTokenBody, response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errors(400, 401, 403) } } },
     async (req, reply) => reply.status(201).send(await createApiToken(ctx, req.body.name, req.body.source, principal(req))),
+  );
+  app.get(
+    '/api/v1/tokens',
+    { config: { access: ['admin'] }, schema: { tags, summary: '数据源令牌列表（不含令牌本身）/ source tokens, without their secrets', response: { 200: ApiTokenList, ...errors(401, 403) } } },
+    async () => ({ items: await listApiTokens(ctx.db) }),
   );
   app.delete<{ Params: { id: string } }>(
     '/api/v1/tokens/:id',

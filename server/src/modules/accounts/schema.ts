@@ -34,6 +34,7 @@ export type NewUserBody = Static<typeof NewUserBody>;
 export const Department = Type.Object({
   code: Type.String(),
   name: Type.String(),
+  name_en: Type.String({ description: 'English name: Liaocheng Bureau of Civil Affairs' }),
   short_name: Type.Union([Type.String(), Type.Null()]),
   region: Type.String(),
   level: Type.Union([Type.Literal('city'), Type.Literal('county')]),
@@ -43,6 +44,18 @@ export const Department = Type.Object({
 
 export const LockBody = Type.Object({ locked: Type.Boolean({ description: 'true 锁定，false 解锁 / true locks, false unlocks' }) }, { additionalProperties: false });
 export type LockBody = Static<typeof LockBody>;
+
+export const ApiToken = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  source: Type.String({ description: '数据源系统 / source system' }),
+  created_at: Type.String({ format: 'date-time' }),
+  created_by: Type.Union([Type.String(), Type.Null()], { description: '创建人用户名 / username of the creator' }),
+  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type ApiToken = Static<typeof ApiToken>;
+export const ApiTokenList = Type.Object({ items: Type.Array(ApiToken) });
 
 export const NewTokenBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),

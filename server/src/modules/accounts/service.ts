@@ -6,6 +6,7 @@ import { DomainError, badInput, notFound } from '../../errors.ts';
 import { ROLES, DEPARTMENT_ROLES, ENTITY_ROLES, type Principal, type Role } from '../../http/access.ts';
 import { newToken, sha256 } from '../../http/auth.ts';
 import { appendAudit } from '../audit/audit.ts';
+import type { ApiToken } from './schema.ts';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
@@ -174,6 +175,16 @@ export async function createApiToken(ctx: Ctx, name: string, source: string, by:
     await appendAudit(q, { actor: `user:${by.userId}:${by.role}`, action: 'token.create', subject: `token:${r.rows[0].id}`, detail: { source } });
     return { id: r.rows[0].id, token };
   });
+}
+
+/** The source tokens, newest first — never their secrets (only a hash is stored anyway). */
+export async function listApiTokens(q: Queryable): Promise<ApiToken[]> {
+  const r = await q.query<{ id: string; name: string; source: string; created_at: Date; created_by: string | null; last_used_at: Date | null; revoked_at: Date | null }>(
+    `SELECT t.id::text AS id, t.name, t.source, t.created_at, u.username AS created_by, t.last_used_at, t.revoked_at
+       FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by ORDER BY t.id DESC`,
+  );
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return r.rows.map((t) => ({ ...t, created_at: new Date(t.created_at).toISOString(), last_used_at: iso(t.last_used_at), revoked_at: iso(t.revoked_at) }));
 }
 
 export async function revokeApiToken(ctx: Ctx, id: string, by: Principal): Promise<void> {

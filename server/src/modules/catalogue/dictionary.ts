@@ -34,6 +34,7 @@ export const DictionaryView = Type.Object({
     Type.Object({
       code: Type.String(),
       name: Type.String(),
+      name_en: Type.String({ description: 'English (pinyin) name: Dongchangfu District' }),
       level: Type.String(),
       parent: Type.Optional(Type.String()),
       historical: Type.Optional(Type.Boolean()),
@@ -54,7 +55,7 @@ export function dictionaryView(dict: Dictionary): DictionaryView {
     enums: [...dict.enums.values()].map((e) => ({ name: e.name, label: e.label, values: e.values.map((v) => ({ code: v.code, zh: v.zh, en: v.en })) })),
     sources: [...dict.sources.values()].map((s) => ({ id: s.id, label: s.label })),
     regions: REGIONS.filter((r) => dict.regions.isValid(r.code)).map((r) => ({
-      code: r.code, name: r.name, level: r.level,
+      code: r.code, name: r.name, name_en: r.name_en, level: r.level,
       ...(r.parent ? { parent: r.parent } : {}),
       ...(r.historical ? { historical: true } : {}),
       ...(members.has(r.code) ? { members: members.get(r.code)! } : {}),

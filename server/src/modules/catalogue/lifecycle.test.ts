@@ -50,6 +50,7 @@ describe.each(DATABASES)('catalogue review workflow on %s', (kind) => {
     expect(item.body.current.rule.eligibility_text).toContain('ui_paid_months >= $min_paid_months');
     expect(item.body.current.rule.eligibility_zh).toContain('上年度失业保险足额缴费月数 ≥ 12 个月');
     expect(item.body.current.rule.region_names).toEqual(['聊城市']);
+    expect(item.body.current.rule.region_names_en).toEqual(['Liaocheng City']);
 
     expect((await audit('item:lc-rsj-wgfh@1')).map((a) => [a.action, a.outcome])).toEqual([
       ['item.create', 'ok'], ['item.submit', 'ok'], ['item.approve', 'ok'], ['item.publish', 'ok'],

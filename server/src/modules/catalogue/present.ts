@@ -63,6 +63,7 @@ export function ruleView(item: PolicyItem, dict: Dictionary, today: string): Sta
     amount_zh: item.amount ? safe(() => describeValue(item.amount!, env, 'zh'), null) : null,
     amount_en: item.amount ? safe(() => describeValue(item.amount!, env, 'en'), null) : null,
     region_names: item.region_scope.map((r) => dict.regions.name(r) ?? r),
+    region_names_en: item.region_scope.map((r) => dict.regions.name(r, 'en') ?? r),
     params_on: day !== undefined ? formatDate(day) : null,
   };
 }

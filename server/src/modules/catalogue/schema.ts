@@ -168,6 +168,7 @@ export const RuleView = Type.Object({
   amount_zh: Nullable(Type.String()),
   amount_en: Nullable(Type.String()),
   region_names: Type.Array(Type.String()),
+  region_names_en: Type.Array(Type.String(), { description: 'region names in English (Dongchangfu District)' }),
   params_on: Nullable(Type.String({ description: '白话说明中参数取值的日期 / date of the parameter values shown' })),
 });
 
