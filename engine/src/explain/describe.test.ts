@@ -3,6 +3,7 @@ import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { resolveParams } from '../params/resolve.ts';
 import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact, quantityText, unitText } from './describe.ts';
+import { timesTenThousand } from './units.ts';
 import { dec } from '../values/decimal.ts';
 import type { FieldDef } from '../dictionary/types.ts';
 
@@ -95,6 +96,14 @@ describe('a yes/no fact that must be false', () => {
     expect(quantityText('800', { zh: '元/月' }, 'en')).toBe('800 yuan/month');
     expect(unitText('元/年', 'en')).toBe('yuan/year');
     expect(unitText('元/年', 'zh')).toBe('元/年');
+  });
+
+  it('multiplies 万 exactly', () => {
+    expect(timesTenThousand('50')).toBe('500000');
+    expect(timesTenThousand('1.25')).toBe('12500');
+    expect(timesTenThousand('0.00005')).toBe('0.5');
+    expect(timesTenThousand('-3.5')).toBe('-35000');
+    expect(timesTenThousand('0')).toBe('0');
   });
 
   it('groups the digits of amounts', () => {

@@ -10,6 +10,9 @@ import { paramToLit } from '../params/resolve.ts';
 import { formatDate } from '../values/dates.ts';
 import { dec, decToString } from '../values/decimal.ts';
 import type { RV } from '../evaluate/interpret.ts';
+import { quantityText } from './units.ts';
+
+export { groupDigits, quantityText, unitText } from './units.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -33,42 +36,10 @@ export function subjectField(e: Expr, dict: Dictionary): FieldDef | undefined {
   return undefined;
 }
 
-// 万 has no English word: "50 万元" is "500,000 yuan", never "50 10k yuan".
-const TEN_THOUSANDS_EN: Record<string, string> = { 万元: 'yuan', 万美元: 'US dollars' };
-
-/** "500000.5" → "500,000.5" */
-export function groupDigits(text: string): string {
-  const [int, frac] = text.split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac ? `${grouped}.${frac}` : grouped;
-}
-
 function fmtNumber(text: string, def: FieldDef | undefined, lang: Lang, pct?: boolean): string {
   if (pct || def?.percent) return `${decToString(dec(text).times(100))}%`;
   if (!def?.unit?.[lang]) return text;
   return quantityText(text, def.unit, lang);
-}
-
-// The units items pay in (amount_unit is free text in Chinese) and their English.
-const UNIT_EN: Record<string, string> = {
-  元: 'yuan', '元/月': 'yuan/month', '元/年': 'yuan/year', '元/户': 'yuan/household', '元/人': 'yuan/person', '元/次': 'yuan/time',
-  '元/人/月': 'yuan/person/month', 万元: '10k yuan', 万美元: '10k US dollars', 个月: 'months', 年: 'years', 人: 'persons', 亩: 'mu',
-};
-
-/** An item's unit in a language: "元/月" → "yuan/month"; unknown units stay as written. */
-export function unitText(zh: string, lang: Lang): string {
-  return lang === 'zh' ? zh : (UNIT_EN[zh] ?? zh);
-}
-
-/** A number with its unit as a reader expects it: "50 万元", "500,000 yuan", "1 month". */
-export function quantityText(text: string, unit: { zh: string; en?: string }, lang: Lang): string {
-  const u = lang === 'zh' ? unit.zh : (unit.en || unitText(unit.zh, 'en'));
-  if (lang === 'en') {
-    const tenThousands = TEN_THOUSANDS_EN[unit.zh];
-    if (tenThousands) return `${groupDigits(decToString(dec(text).times(10000)))} ${tenThousands}`;
-  }
-  // English units are plural nouns (persons, months, years): one of them is singular.
-  return lang === 'en' && text === '1' && /[^s]s$/.test(u) ? `1 ${u.slice(0, -1)}` : `${text} ${u}`;
 }
 
 function fmtCode(code: string, def: FieldDef | undefined, env: DescribeEnv, lang: Lang): string {
