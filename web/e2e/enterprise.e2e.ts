@@ -82,6 +82,9 @@ describe('journey (b): supply a fact → eligible → apply → approve → pay 
         await pass.waitFor();
         await j.shot(page, shot);
         await pass.click();
+        // the queue asks for confirmation before it approves
+        const confirm = page.locator('.ant-popconfirm:visible').getByRole('button', { name: /^通\s*过$/ });
+        await confirm.click();
         await page.getByText('已通过 1 件').waitFor();
         await page.context().close();
       }
