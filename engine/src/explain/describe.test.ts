@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
 import { resolveParams } from '../params/resolve.ts';
-import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact, quantityText, unitText } from './describe.ts';
+import { describeCondition, describeValue, fmtValue, groupDigits, negatedFact, quantityText, unitText, bandText } from './describe.ts';
 import { timesTenThousand } from './units.ts';
 import { dec } from '../values/decimal.ts';
 import type { FieldDef } from '../dictionary/types.ts';
@@ -96,6 +96,14 @@ describe('a yes/no fact that must be false', () => {
     expect(quantityText('800', { zh: '元/月' }, 'en')).toBe('800 yuan/month');
     expect(unitText('元/年', 'en')).toBe('yuan/year');
     expect(unitText('元/年', 'zh')).toBe('元/年');
+  });
+
+  it('prints a tier table with its bands and amounts, in both languages', () => {
+    const bands = resolveParams([{ name: 'bands', type: 'tiers', versions: [{ from: '2024-01-01', value: { kind: 'tiers', rows: [{ min: '80', max: '90', value: '50' }, { min: '90', max: '100', value: '150' }, { min: '100', value: '600' }] } }] }], 20000);
+    const e = parseExpr('tier(age(birth_date), $bands)');
+    expect(describeValue(e, { dict: TEST_DICT, params: bands }, 'zh')).toBe('按年龄分档（满 80 不满 90 周岁：50；满 90 不满 100 周岁：150；100 周岁及以上：600）');
+    expect(describeValue(e, { dict: TEST_DICT, params: bands }, 'en')).toBe('tier of age (80 to under 90 years: 50; 90 to under 100 years: 150; 100 years and over: 600)');
+    expect(bandText(undefined, '5', undefined, 'en')).toBe('under 5');
   });
 
   it('multiplies 万 exactly', () => {

@@ -126,13 +126,36 @@ export function describeValue(e: Expr, env: DescribeEnv, lang: Lang, def?: Field
       return lang === 'zh'
         ? `若${describeCondition(e.cond, env, lang)}则 ${d(e.then)}，否则 ${d(e.else)}`
         : `if ${describeCondition(e.cond, env, lang)} then ${d(e.then)} else ${d(e.else)}`;
-    case 'tier':
-      return lang === 'zh' ? `按${describeValue(e.value, env, lang)}分档` : `tier of ${describeValue(e.value, env, lang)}`;
-    case 'lookup':
-      return lang === 'zh' ? `按${describeValue(e.value, env, lang)}对照` : `by ${describeValue(e.value, env, lang)}`;
+    case 'tier': {
+      const head = lang === 'zh' ? `按${describeValue(e.value, env, lang)}分档` : `tier of ${describeValue(e.value, env, lang)}`;
+      const t = env.params?.get(e.table);
+      if (t?.type !== 'tiers') return head;
+      // The table itself, so that a resident reads the amounts, not the name of a parameter (QA 9, 10).
+      const vdef = subjectField(e.value, env.dict) ?? fnUnitDef(e.value, lang);
+      const rows = t.rows.map((r) => `${bandText(r.min && decToString(r.min), r.max && decToString(r.max), vdef, lang)}${lang === 'zh' ? '：' : ': '}${decToString(r.value)}`);
+      return lang === 'zh' ? `${head}（${rows.join('；')}）` : `${head} (${rows.join('; ')})`;
+    }
+    case 'lookup': {
+      const head = lang === 'zh' ? `按${describeValue(e.value, env, lang)}对照` : `by ${describeValue(e.value, env, lang)}`;
+      const m = env.params?.get(e.table);
+      if (m?.type !== 'map') return head;
+      const vdef = subjectField(e.value, env.dict);
+      const rows = [...m.entries].map(([k, v]) => `${fmtCode(k, vdef, env, lang)}${lang === 'zh' ? '：' : ': '}${decToString(v)}`);
+      if (m.default) rows.push(`${lang === 'zh' ? '其他' : 'other'}${lang === 'zh' ? '：' : ': '}${decToString(m.default)}`);
+      return lang === 'zh' ? `${head}（${rows.join('；')}）` : `${head} (${rows.join('; ')})`;
+    }
     default:
       return describeCondition(e, env, lang);
   }
+}
+
+/** One band of a tier table (lower bound in, upper out): "满 80 不满 90 周岁" / "80 to under 90 years", "100 周岁及以上". */
+export function bandText(min: string | undefined, max: string | undefined, def: FieldDef | undefined, lang: Lang): string {
+  const q = (x: string) => fmtNumber(x, def, lang);
+  if (min !== undefined && max !== undefined) return lang === 'zh' ? `满 ${min} 不满 ${q(max)}` : `${min} to under ${q(max)}`;
+  if (min !== undefined) return lang === 'zh' ? `${q(min)}及以上` : `${q(min)} and over`;
+  if (max !== undefined) return lang === 'zh' ? `不满 ${q(max)}` : `under ${q(max)}`;
+  return lang === 'zh' ? '全部' : 'all';
 }
 
 /** Unit suffix for the result of a function (ages are in years). */
