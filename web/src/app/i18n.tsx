@@ -1,6 +1,6 @@
 // zh-CN first, English second: every user-facing string is written as t('中文', 'English')
 // at the point of use, so the two never drift apart in separate catalogues.
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -21,11 +21,12 @@ function initialLocale(): Locale {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  // The page declares its language (screen readers, translation tools), also after a reload.
+  useEffect(() => { document.documentElement.lang = locale; }, [locale]);
   const value = useMemo<I18n>(() => ({
     locale,
     setLocale: (l) => {
       localStorage.setItem(KEY, l);
-      document.documentElement.lang = l;
       setLocaleState(l);
     },
     t: (zh, en) => (locale === 'en' ? en : zh),
