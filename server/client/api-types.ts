@@ -9160,8 +9160,12 @@ export interface paths {
                                     /** @description 发放评估日 / run date */
                                     date: string;
                                     item_version: number;
-                                    /** @description 金额公式 / amount formula */
+                                    /** @description 金额公式（规则代码，供核查）/ amount formula (rule code, for checking) */
                                     formula: string | null;
+                                    formula_words: {
+                                        zh: string;
+                                        en: string;
+                                    } | null;
                                     /** @description 本事项测算金额 / the item amount */
                                     item_amount: string;
                                     cause: {
@@ -9315,8 +9319,12 @@ export interface paths {
                                 /** @description 发放评估日 / run date */
                                 date: string;
                                 item_version: number;
-                                /** @description 金额公式 / amount formula */
+                                /** @description 金额公式（规则代码，供核查）/ amount formula (rule code, for checking) */
                                 formula: string | null;
+                                formula_words: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
                                 /** @description 本事项测算金额 / the item amount */
                                 item_amount: string;
                                 cause: {
@@ -9468,8 +9476,12 @@ export interface paths {
                                 /** @description 发放评估日 / run date */
                                 date: string;
                                 item_version: number;
-                                /** @description 金额公式 / amount formula */
+                                /** @description 金额公式（规则代码，供核查）/ amount formula (rule code, for checking) */
                                 formula: string | null;
+                                formula_words: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
                                 /** @description 本事项测算金额 / the item amount */
                                 item_amount: string;
                                 cause: {
@@ -9646,8 +9658,12 @@ export interface paths {
                                     /** @description 发放评估日 / run date */
                                     date: string;
                                     item_version: number;
-                                    /** @description 金额公式 / amount formula */
+                                    /** @description 金额公式（规则代码，供核查）/ amount formula (rule code, for checking) */
                                     formula: string | null;
+                                    formula_words: {
+                                        zh: string;
+                                        en: string;
+                                    } | null;
                                     /** @description 本事项测算金额 / the item amount */
                                     item_amount: string;
                                     cause: {
@@ -9852,8 +9868,12 @@ export interface paths {
                                     /** @description 发放评估日 / run date */
                                     date: string;
                                     item_version: number;
-                                    /** @description 金额公式 / amount formula */
+                                    /** @description 金额公式（规则代码，供核查）/ amount formula (rule code, for checking) */
                                     formula: string | null;
+                                    formula_words: {
+                                        zh: string;
+                                        en: string;
+                                    } | null;
                                     /** @description 本事项测算金额 / the item amount */
                                     item_amount: string;
                                     cause: {

@@ -39,6 +39,9 @@ describe.each(DATABASES)('grants API (%s)', (kind) => {
     const grade = g.evidence.facts.find((f) => f.field === 'disability_grade')!;
     expect(grade).toMatchObject({ source: 'dpf', as_of: '2025-06-01', value: '***', label: { zh: '残疾等级' } });
     expect(g.evidence).toMatchObject({ date: '2025-06-30', item_version: 1, item_amount: '120', formula: 'if disability_grade <= 2 then 120 else 60' });
+    // Residents read the formula in words, not rule code (QA 10).
+    expect(g.evidence.formula_words?.zh).toMatch(/^若残疾等级 ≤ 2.*则 120，否则 60$/);
+    expect(g.evidence.formula_words?.en).toMatch(/^if .* then 120 else 60$/);
     expect(g.evidence.facts.find((f) => f.field === 'region')).toMatchObject({ value: '371502', source: 'dpf' });
     // the stored evidence itself holds no personal value either
     const stored = (await env.db.query<{ evidence: string }>('SELECT evidence::text AS evidence FROM grants WHERE id = $1', [g.id])).rows[0].evidence;

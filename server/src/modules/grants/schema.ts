@@ -25,7 +25,8 @@ export const EvidenceFact = Type.Object({
 export const Evidence = Type.Object({
   date: Type.String({ description: '发放评估日 / run date' }),
   item_version: Type.Integer(),
-  formula: Nullable(Type.String({ description: '金额公式 / amount formula' })),
+  formula: Nullable(Type.String({ description: '金额公式（规则代码，供核查）/ amount formula (rule code, for checking)' })),
+  formula_words: Nullable(Text2), // 金额公式的白话说明 / the amount formula in words
   item_amount: Type.String({ description: '本事项测算金额 / the item amount' }),
   cause: Type.Object({
     kind: Type.Union([Type.Literal('match_event'), Type.Literal('item_set')]),

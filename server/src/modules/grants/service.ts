@@ -2,7 +2,7 @@
 // evidence (personal values masked), confirms a grant that asks for it and contests one;
 // the department's staff see who got what and why — field names, sources and dates, never
 // the values behind them (数据可用不可见). Every read and every decision is audited.
-import { printExpr, type Dictionary, type Expr } from '@kx/engine';
+import { describeValue, parseDate, printExpr, resolveParams, type Dictionary, type Expr, type ParamDef } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { DomainError, forbidden, notFound } from '../../errors.ts';
@@ -30,19 +30,30 @@ interface GrantRow extends Omit<GrantView, 'evidence' | 'first_eligible_at' | 'c
   /** The stored evidence: the run date, the cause, the facts. */
   evidence: Pick<GrantView['evidence'], 'date' | 'cause'> & { facts: StoredFact[] };
   amount_expr: Expr | null;
+  item_params: ParamDef[] | null;
 }
 
 const SELECT = `
 SELECT g.id::text AS id, g.entity_id::text AS entity_id, e.display_name AS entity_name, g.item_id, g.item_version, iv.title AS item_title,
        g.department, g.period_key, g.amount::text AS amount, g.item_amount::text AS item_amount, g.status, g.stacking_group,
        g.superseded_by::text AS superseded_by, g.match_event_id::text AS match_event_id, g.first_eligible_at, g.confirmed_at, g.created_at,
-       (c.id IS NOT NULL) AS contested, g.evidence, iv.body -> 'amount' AS amount_expr
+       (c.id IS NOT NULL) AS contested, g.evidence, iv.body -> 'amount' AS amount_expr, iv.body -> 'params' AS item_params
   FROM grants g
   JOIN entities e ON e.id = g.entity_id
   JOIN item_versions iv ON iv.item_id = g.item_id AND iv.version = g.item_version
   LEFT JOIN grant_contests c ON c.grant_id = g.id`;
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+/** The formula as a resident reads it, parameters at their value on the run date (QA 10): never rule code. */
+function formulaWords(dict: Dictionary, expr: Expr, params: ParamDef[], date: string): { zh: string; en: string } | null {
+  try {
+    const env = { dict, params: resolveParams(params, parseDate(date)!) };
+    return { zh: describeValue(expr, env, 'zh'), en: describeValue(expr, env, 'en') };
+  } catch {
+    return null; // an item whose parameters no longer resolve: the evidence still shows the facts
+  }
+}
 
 function present(dict: Dictionary, row: GrantRow, viewer: Viewer): GrantView {
   const label = (f: string) => {
@@ -61,7 +72,7 @@ function present(dict: Dictionary, row: GrantRow, viewer: Viewer): GrantView {
     as_of: f.as_of ?? null,
     ...(viewer === 'entity' ? { value: f.sensitive ? MASK : (f.value ?? null), ...(f.fact_id ? { fact_id: f.fact_id } : {}) } : {}),
   }));
-  const { amount_expr, ...rest } = row;
+  const { amount_expr, item_params, ...rest } = row;
   return {
     ...rest,
     item_version: Number(row.item_version),
@@ -72,6 +83,7 @@ function present(dict: Dictionary, row: GrantRow, viewer: Viewer): GrantView {
       date: row.evidence.date,
       item_version: Number(row.item_version),
       formula: amount_expr ? printExpr(amount_expr) : null,
+      formula_words: amount_expr ? formulaWords(dict, amount_expr, item_params ?? [], row.evidence.date) : null,
       item_amount: row.item_amount,
       cause: row.evidence.cause,
       facts,
