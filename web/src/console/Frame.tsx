@@ -15,6 +15,7 @@ export const CONSOLE_PAGES: { path: string; zh: string; en: string; roles: Role[
   { path: '/console', zh: '工作台', en: 'Overview', roles: ['clerk', 'approver', 'payout', 'admin', 'leader'] },
   { path: '/console/items', zh: '政策事项', en: 'Policy items', roles: ['clerk', 'approver', 'admin'] },
   { path: '/console/reviews', zh: '审核队列', en: 'Review queue', roles: ['clerk', 'approver'] },
+  { path: '/console/contests', zh: '兑现异议', en: 'Grant contests', roles: ['clerk', 'approver'] },
   { path: '/console/payouts', zh: '资金拨付', en: 'Payouts', roles: ['payout'] },
   { path: '/console/dashboards', zh: '数据看板', en: 'Dashboards', roles: ['clerk', 'approver', 'payout', 'admin', 'leader'] },
   { path: '/console/audit', zh: '审计日志', en: 'Audit log', roles: ['admin'] },

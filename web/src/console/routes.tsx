@@ -8,6 +8,7 @@ export const consoleRoutes: RouteObject[] = [
   { path: 'items/new', lazy: async () => ({ Component: (await import('./pages/ItemEditor.tsx')).default }) },
   { path: 'items/:id/edit', lazy: async () => ({ Component: (await import('./pages/ItemEditor.tsx')).default }) },
   { path: 'reviews', lazy: async () => ({ Component: (await import('./pages/Reviews.tsx')).default }) },
+  { path: 'contests', lazy: async () => ({ Component: (await import('./pages/Contests.tsx')).default }) },
   { path: 'payouts', lazy: async () => ({ Component: (await import('./pages/Payouts.tsx')).default }) },
   { path: 'audit', lazy: async () => ({ Component: (await import('./pages/Audit.tsx')).default }) },
   { path: 'users', lazy: async () => ({ Component: (await import('./pages/Users.tsx')).default }) },

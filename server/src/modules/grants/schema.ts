@@ -84,3 +84,31 @@ export const ContestBody = Type.Object({
 export type ContestBody = Static<typeof ContestBody>;
 
 export const ContestResult = Type.Object({ contest_id: Type.String(), grant: GrantView });
+
+export const ContestParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export const ContestQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], { default: 'open' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+export type ContestQuery = Static<typeof ContestQuery>;
+export const ResolveBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('uphold'), Type.Literal('dismiss')], { description: 'uphold 异议成立（撤销或更正兑现）| dismiss 异议不成立' }),
+    reason: Type.String({ minLength: 2, maxLength: 2000, description: '处理理由（告知申请主体）/ reason, told to the entity' }),
+    amount: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$', description: '异议成立时的更正金额（元）；不填则撤销该笔兑现 / corrected amount when upheld; without it the grant is cancelled' })),
+  },
+  { additionalProperties: false },
+);
+export type ResolveBody = Static<typeof ResolveBody>;
+const NS = Type.Union([Type.String(), Type.Null()]);
+export const ContestView = Type.Object({
+  id: Type.String(), grant_id: Type.String(), entity_id: Type.String(), entity_name: NS, item_id: Type.String(), item_title: Type.String(),
+  department: Type.String(), period_key: Type.String(), amount: Type.String({ description: '兑现当前金额 / the grant\'s amount now' }), grant_status: Type.String(),
+  reason: Type.String({ description: '异议理由 / the entity\'s reason' }), created_at: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('upheld'), Type.Literal('dismissed')]),
+  outcome: Type.Union([Type.Literal('cancelled'), Type.Literal('corrected'), Type.Null()]),
+  old_amount: NS, new_amount: NS, resolution: NS, resolved_by: NS, resolved_at: NS,
+});
+export type ContestView = Static<typeof ContestView>;
+export const ContestPage = Type.Object({ total: Type.Integer(), items: Type.Array(ContestView) });
