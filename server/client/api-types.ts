@@ -1878,6 +1878,8 @@ export interface paths {
                                 department?: string;
                                 days: number;
                                 parallel_group?: string;
+                                /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                county?: boolean;
                             }[];
                             statutory_days: number;
                             confirm_intent?: boolean;
@@ -2137,6 +2139,8 @@ export interface paths {
                                         department?: string;
                                         days: number;
                                         parallel_group?: string;
+                                        /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                        county?: boolean;
                                     }[];
                                     statutory_days: number;
                                     confirm_intent?: boolean;
@@ -2266,6 +2270,8 @@ export interface paths {
                                         department?: string;
                                         days: number;
                                         parallel_group?: string;
+                                        /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                        county?: boolean;
                                     }[];
                                     statutory_days: number;
                                     confirm_intent?: boolean;
@@ -2529,6 +2535,8 @@ export interface paths {
                                     department?: string;
                                     days: number;
                                     parallel_group?: string;
+                                    /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                    county?: boolean;
                                 }[];
                                 statutory_days: number;
                                 confirm_intent?: boolean;
@@ -2893,6 +2901,8 @@ export interface paths {
                                 department?: string;
                                 days: number;
                                 parallel_group?: string;
+                                /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                county?: boolean;
                             }[];
                             statutory_days: number;
                             confirm_intent?: boolean;
@@ -10864,6 +10874,8 @@ export interface paths {
                                 department?: string;
                                 days: number;
                                 parallel_group?: string;
+                                /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                county?: boolean;
                             }[];
                             statutory_days: number;
                             confirm_intent?: boolean;
@@ -11192,6 +11204,8 @@ export interface paths {
                                 department?: string;
                                 days: number;
                                 parallel_group?: string;
+                                /** @description 属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant's county */
+                                county?: boolean;
                             }[];
                             statutory_days: number;
                             confirm_intent?: boolean;

@@ -186,13 +186,14 @@ function readMaterial(r: YamlReader, node: unknown, path: string): Material | un
 }
 
 function readStep(r: YamlReader, node: unknown, path: string): ReviewStep | undefined {
-  const f = r.map(node, path, ['name', 'days'], ['department', 'parallel_group']);
+  const f = r.map(node, path, ['name', 'days'], ['department', 'parallel_group', 'county']);
   const name = f?.text('name');
   const days = f?.int('days', 0);
   if (!f || name === undefined || days === undefined) return undefined;
   const dept = f.text('department');
   const group = f.text('parallel_group');
-  return { name, days, ...(dept !== undefined ? { department: dept } : {}), ...(group !== undefined ? { parallel_group: group } : {}) };
+  const county = f.bool('county');
+  return { name, days, ...(dept !== undefined ? { department: dept } : {}), ...(group !== undefined ? { parallel_group: group } : {}), ...(county ? { county } : {}) };
 }
 
 function readCase(r: YamlReader, node: unknown, path: string): TestCase | undefined {

@@ -66,6 +66,12 @@ export interface ReviewStep {
   days: number;
   /** Steps with the same group run in parallel. */
   parallel_group?: string;
+  /**
+   * 属地办理: performed by the county (区/县/市) counterpart of the step's department in the
+   * applicant's county (e.g. 莘县民政局 for a 莘县 resident); the city department when the
+   * county has none.
+   */
+  county?: boolean;
 }
 
 export interface TestCase {

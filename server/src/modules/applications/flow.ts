@@ -22,7 +22,11 @@ export interface PlannedStep {
   days: number;
 }
 
-export function planSteps(item: Pick<PolicyItem, 'review_steps' | 'statutory_days'>, itemDepartment: string): PlannedStep[] {
+/**
+ * The steps of an item as stages. `countyOf` names the county counterpart of a department in
+ * the applicant's county, for the steps done there (属地办理, step.county).
+ */
+export function planSteps(item: Pick<PolicyItem, 'review_steps' | 'statutory_days'>, itemDepartment: string, countyOf: (department: string) => string | undefined = () => undefined): PlannedStep[] {
   if (!item.review_steps.length) return [{ seq: 0, stage: 0, name: '部门审核', department: itemDepartment, days: item.statutory_days || DEFAULT_REVIEW_DAYS }];
   const groupStage = new Map<string, number>();
   let next = 0;
@@ -33,8 +37,21 @@ export function planSteps(item: Pick<PolicyItem, 'review_steps' | 'statutory_day
       stage = groupStage.get(s.parallel_group) ?? next++;
       groupStage.set(s.parallel_group, stage);
     }
-    return { seq, stage, name: s.name, department: s.department ?? itemDepartment, days: s.days };
+    const department = s.department ?? itemDepartment;
+    return { seq, stage, name: s.name, department: (s.county && countyOf(department)) || department, days: s.days };
   });
+}
+
+/**
+ * The county counterparts (child departments seated in the applicant's county) of the departments
+ * of an item's 属地 steps. The county is the first six digits of the region code (乡镇 codes are longer).
+ */
+export async function countyDepartments(q: Queryable, item: Pick<PolicyItem, 'review_steps'>, itemDepartment: string, region: string | undefined): Promise<(d: string) => string | undefined> {
+  const wanted = [...new Set(item.review_steps.filter((s) => s.county).map((s) => s.department ?? itemDepartment))];
+  if (!wanted.length || !region || region.length < 6) return () => undefined;
+  const r = await q.query<{ parent: string; code: string }>('SELECT parent, code FROM departments WHERE parent = ANY($1) AND region = $2 ORDER BY code', [wanted, region.slice(0, 6)]);
+  const by = new Map(r.rows.map((x) => [x.parent, x.code]));
+  return (d) => by.get(d);
 }
 
 export async function insertSteps(q: Queryable, appId: string, plan: PlannedStep[]): Promise<void> {

@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/audit.ts';
 import { assertNoHigherGrant } from '../grants/modes.ts';
 import { loadCalendar } from './calendar.ts';
 import { eventKey, notifyApplicant, recordEvent } from './events.ts';
-import { insertSteps, openStage, planSteps } from './flow.ts';
+import { countyDepartments, insertSteps, openStage, planSteps } from './flow.ts';
 import { evidenceOf, formEntity, PAYMENT_FIELD, type Evidence } from './form.ts';
 import { currentMaterials, getApplication, iso, listSteps, loadItem, type AppRow, type MaterialRow, type StepRow } from './repo.ts';
 import { guarded, requireApplicant } from './rules.ts';
@@ -86,7 +86,9 @@ export async function submitApplication(ctx: Ctx, by: Principal, id: string): Pr
     const round = app.round + 1;
     let stage = 0;
     if (app.status === 'draft') {
-      await insertSteps(q, id, planSteps(item, app.department));
+      // 属地办理: the county steps go to the applicant's own county department.
+      const region = (await q.query<{ region: string | null }>(`SELECT facts ->> 'region' AS region FROM entities WHERE id = $1`, [app.entity_id])).rows[0]?.region ?? undefined;
+      await insertSteps(q, id, planSteps(item, app.department, await countyDepartments(q, item, app.department, region)));
       steps = await listSteps(q, id);
       await recordEvent(q, app, 'applied', eventKey(id, 'applied'), now, { detail: { round } });
       await notifyApplicant(q, app, { kind: 'application.applied', title: `申请已提交：${item.title}`, body: `您的申请（编号 ${id}）已提交，进入部门审核。`, causeKey: eventKey(id, 'applied') }, now);

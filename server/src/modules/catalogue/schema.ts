@@ -90,7 +90,7 @@ const itemFields = <R extends typeof RuleInput | typeof Ast, V extends typeof Pa
 
 const Material = Type.Object({ name: Type.String(), provided_by: Type.Optional(Type.String()), required: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 const ReviewStep = Type.Object(
-  { name: Type.String(), department: Type.Optional(Type.String()), days: Type.Integer({ minimum: 0 }), parallel_group: Type.Optional(Type.String()) },
+  { name: Type.String(), department: Type.Optional(Type.String()), days: Type.Integer({ minimum: 0 }), parallel_group: Type.Optional(Type.String()), county: Type.Optional(Type.Boolean({ description: '属地办理：由申请人所在县（市、区）的对口部门办理 / done by the county counterpart in the applicant\'s county' })) },
   { additionalProperties: false },
 );
 const TestCase = Type.Object(
