@@ -95,6 +95,7 @@ describe('a yes/no fact that must be false', () => {
     expect(quantityText('50', { zh: '万元', en: '10k yuan' }, 'zh')).toBe('50 万元');
     expect(quantityText('800', { zh: '元/月' }, 'en')).toBe('800 yuan/month');
     expect(unitText('元/年', 'en')).toBe('yuan/year');
+    expect(quantityText('2025', { zh: '年', en: '' }, 'en')).toBe('2025');
     expect(unitText('元/年', 'zh')).toBe('元/年');
   });
 

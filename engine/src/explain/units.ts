@@ -32,10 +32,21 @@ export function timesTenThousand(text: string): string {
   return `${neg ? '-' : ''}${whole}${rest ? `.${rest}` : ''}`;
 }
 
+/** An amount in 万 as English says it: ("50", "万元") → ("500000", "yuan"); other units unchanged. */
+export function englishAmount(text: string, unitZh: string): { text: string; unit: string } {
+  const tenK = TEN_THOUSANDS_EN[unitZh];
+  return tenK ? { text: timesTenThousand(text), unit: tenK } : { text, unit: unitText(unitZh, 'en') };
+}
+
 /** A number with its unit: "50 万元", "500,000 yuan", "800 yuan/month", "1 month". */
 export function quantityText(text: string, unit: { zh: string; en?: string }, lang: UnitLang): string {
-  if (lang === 'en' && TEN_THOUSANDS_EN[unit.zh]) return `${groupDigits(timesTenThousand(text))} ${TEN_THOUSANDS_EN[unit.zh]}`;
-  const u = lang === 'zh' ? unit.zh : unit.en || unitText(unit.zh, 'en');
+  if (lang === 'en' && TEN_THOUSANDS_EN[unit.zh]) {
+    const a = englishAmount(text, unit.zh);
+    return `${groupDigits(a.text)} ${a.unit}`;
+  }
+  // An English unit given as '' means none (2025 年 is the year 2025, not "2025 years").
+  const u = lang === 'zh' ? unit.zh : (unit.en ?? unitText(unit.zh, 'en'));
+  if (!u) return text;
   // English units are plural nouns (persons, months, years): one of them is singular.
   return lang === 'en' && text === '1' && /[^s]s$/.test(u) ? `1 ${u.slice(0, -1)}` : `${text} ${u}`;
 }
