@@ -56,7 +56,8 @@ function Frame() {
     <div className="kx-app">
       <style>{CSS}</style>
       <header className="kx-header">
-        <Link to="/" className="kx-brand" aria-label={t('政策快享首页', 'Kuaixiang home')}>
+        {/* The accessible name starts with the visible text (axe label-content-name-mismatch). */}
+        <Link to="/" className="kx-brand" aria-label={t('政策快享 首页', '政策快享 Kuaixiang home')}>
           政策快享{locale === 'en' ? ' Kuaixiang' : ''}
         </Link>
         <nav className="kx-nav" aria-label={t('主导航', 'Main navigation')}>
