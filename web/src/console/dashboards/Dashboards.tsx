@@ -7,6 +7,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n, useLabel } from '../../app/i18n.tsx';
 import { useSession } from '../../app/session.tsx';
+import { useDepartmentName } from '../../app/departments.ts';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 import { ChartCard, type ChartData } from './Chart.tsx';
 import { TILE_NAME, TILES } from './tiles.ts';
@@ -67,6 +68,7 @@ const pie = (rows: { name: string; value: number }[], name: string): EChartsCore
 export default function Dashboards() {
   const { t, locale } = useI18n();
   const label = useLabel();
+  const dept = useDepartmentName();
   const { me } = useSession();
   const role = String((me as { role?: string } | null)?.role ?? '');
   const city = role === 'leader' || role === 'admin';
@@ -78,7 +80,7 @@ export default function Dashboards() {
     if (figures && !department && city) setDepartments(figures.catalogue.by_department);
   }, [figures, department, city]);
 
-  const charts = useMemo(() => (figures ? buildCharts(figures, t, label, locale, measure) : null), [figures, t, label, locale, measure]);
+  const charts = useMemo(() => (figures ? buildCharts(figures, t, label, dept, locale, measure) : null), [figures, t, label, dept, locale, measure]);
 
   return (
     // antd's default secondary and placeholder greys are below WCAG AA (4.5:1) on white.
@@ -98,11 +100,11 @@ export default function Dashboards() {
               placeholder={t('全市', 'Whole city')}
               value={department}
               onChange={(v) => setDepartment(v || undefined)}
-              options={departments.map((d) => ({ value: d.key, label: `${d.label.zh}（${d.key}）` }))}
+              options={departments.map((d) => ({ value: d.key, label: `${dept(d.key, d.label.zh)}（${d.key}）` }))}
             />
           </label>
         ) : (
-          <Typography.Text>{t('本部门', 'Your department')}：{String((me as { department?: string } | null)?.department ?? '')}</Typography.Text>
+          <Typography.Text>{t('本部门', 'Your department')}：{dept((me as { department?: string } | null)?.department)}</Typography.Text>
         )}
       </Space>
       {error ? <Alert type="error" showIcon message={errorText(error, locale)} /> : null}
@@ -149,9 +151,11 @@ export default function Dashboards() {
 
 type T = (zh: string, en: string) => string;
 type L = ReturnType<typeof useLabel>;
+type D = ReturnType<typeof useDepartmentName>;
 type Spec = { id: string; title: string; option: EChartsCoreOption; data: ChartData };
 
-function buildCharts(f: Figures, t: T, label: L, locale: string, measure: Measure): Record<'funnel' | 'map' | 'month' | 'industry' | 'ttm' | 'departments' | 'mode' | 'audience', Spec> {
+// Departments are named, never shown as their code (QA 8); the code stays in the CSV's code column.
+function buildCharts(f: Figures, t: T, label: L, dept: D, locale: string, measure: Measure): Record<'funnel' | 'map' | 'month' | 'industry' | 'ttm' | 'departments' | 'mode' | 'audience', Spec> {
   const stageNames: [keyof Funnel['stages'], string][] = [
     ['eligible', t('符合条件', 'Eligible')], ['notified', t('已通知', 'Notified')], ['applied', t('已申请', 'Applied')], ['approved', t('已批准', 'Approved')], ['paid', t('已拨付', 'Paid')],
   ];
@@ -178,7 +182,7 @@ function buildCharts(f: Figures, t: T, label: L, locale: string, measure: Measur
       option: bar(stageNames.map(([, n]) => n), [{ name: pairs, data: stageNames.map(([k]) => f.funnel.stages[k]) }], { x: t('环节', 'Stage'), y: pairs }),
       data: {
         columns: [t('事项', 'Item'), t('部门', 'Department'), ...stageNames.map(([, n]) => n)],
-        rows: [[t('合计', 'Total'), '', ...stageNames.map(([k]) => f.funnel.stages[k])], ...f.funnel.items.map((i) => [`${i.title}（${i.item_id}）`, i.department, ...stageNames.map(([k]) => i.stages[k])])],
+        rows: [[t('合计', 'Total'), '', ...stageNames.map(([k]) => f.funnel.stages[k])], ...f.funnel.items.map((i) => [`${i.title}（${i.item_id}）`, dept(i.department), ...stageNames.map(([k]) => i.stages[k])])],
       },
     },
     map: {
@@ -216,20 +220,20 @@ function buildCharts(f: Figures, t: T, label: L, locale: string, measure: Measur
     },
     ttm: {
       id: 'time-to-money', title: t('兑现时效：符合条件→到账（天）与承诺时限', 'Time to money (days) against statutory days'),
-      option: bar(ttm.map((g) => g.key), [
+      option: bar(ttm.map((g) => dept(g.key)), [
         { name: t('中位数（自然日）', 'Median (calendar days)'), data: ttm.map((g) => g.eligible_to_paid.median_days ?? 0) },
         { name: t('第90百分位（自然日）', '90th percentile (calendar days)'), data: ttm.map((g) => g.eligible_to_paid.p90_days ?? 0) },
         { name: t('承诺时限（工作日，最长）', 'Statutory limit (working days, longest)'), data: ttm.map((g) => Math.max(0, ...g.statutory_days)) },
       ], { x: t('部门', 'Department'), y: t('天', 'Days') }),
       data: {
         columns: [t('部门', 'Department'), t('案件数', 'Cases'), t('已拨付', 'Paid'), t('中位数（天）', 'Median (days)'), t('第90百分位（天）', 'P90 (days)'), t('承诺时限（工作日）', 'Statutory (working days)'), t('时限内拨付', 'Paid within limit'), t('当前超期', 'Overdue now')],
-        rows: ttm.map((g) => [g.key, g.cases, g.paid, g.eligible_to_paid.median_days, g.eligible_to_paid.p90_days, g.statutory_days.join('/'), g.paid_within_statutory, g.overdue_now]),
+        rows: ttm.map((g) => [dept(g.key), g.cases, g.paid, g.eligible_to_paid.median_days, g.eligible_to_paid.p90_days, g.statutory_days.join('/'), g.paid_within_statutory, g.overdue_now]),
       },
     },
     departments: {
       id: 'catalogue-by-department', title: t('在施事项：按部门', 'Items in force by department'),
-      option: bar(depts.map((d) => label(d.label)), [{ name: t('事项数', 'Items'), data: depts.map((d) => d.items) }], { x: t('事项数', 'Items'), y: t('部门', 'Department') }, true),
-      data: { columns: [t('部门代码', 'Code'), t('部门', 'Department'), t('事项数', 'Items')], rows: f.catalogue.by_department.map((d) => [d.key, d.label.zh, d.items]) },
+      option: bar(depts.map((d) => dept(d.key, label(d.label))), [{ name: t('事项数', 'Items'), data: depts.map((d) => d.items) }], { x: t('事项数', 'Items'), y: t('部门', 'Department') }, true),
+      data: { columns: [t('部门代码', 'Code'), t('部门', 'Department'), t('事项数', 'Items')], rows: f.catalogue.by_department.map((d) => [d.key, dept(d.key, d.label.zh), d.items]) },
     },
     mode: {
       id: 'catalogue-by-mode', title: t('在施事项：按办理方式', 'Items in force by mode'),

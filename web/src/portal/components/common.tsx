@@ -3,7 +3,8 @@
 import type { ReactNode } from 'react';
 import type { Loaded } from './load.ts';
 import { Navigate, useLocation } from 'react-router-dom';
-import { Alert, Spin, Tag } from 'antd';
+import { Alert, Spin, Tag, Typography } from 'antd';
+import { englishAmount } from '../../../../engine/src/explain/units.ts';
 import { errorText } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { isStaff, useSession } from '../../app/session.tsx';
@@ -81,12 +82,21 @@ export function when(iso: string, locale: 'zh-CN' | 'en'): string {
   return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short', hour12: false });
 }
 
-/** "1234567.5" → "1,234,567.50 元" */
-export function money(amount: string | number | null | undefined, unit?: string | null): string {
+/** "1234567.5" → "1,234,567.50 元"; in English the unit too: "800 yuan/month", 50 万元 → "500,000 yuan". */
+export function money(amount: string | number | null | undefined, unit?: string | null, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
   if (amount === null || amount === undefined || amount === '') return '—';
-  const n = Number(amount);
-  const s = Number.isFinite(n) ? n.toLocaleString('zh-CN', { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 }) : String(amount);
-  return `${s}${unit ? ` ${unit}` : ''}`;
+  const a = locale === 'en' && unit ? englishAmount(String(amount), unit) : { text: String(amount), unit: unit ?? '' };
+  const n = Number(a.text);
+  const s = Number.isFinite(n) ? n.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 }) : a.text;
+  return `${s}${a.unit ? ` ${a.unit}` : ''}`;
+}
+
+/** Text that exists only in Chinese: on the English page it says so instead of mixing silently. */
+export function ZhOnly({ text }: { text: string | null | undefined }) {
+  const { locale } = useI18n();
+  if (!text) return null;
+  if (locale !== 'en') return <>{text}</>;
+  return <><span lang="zh-CN">{text}</span> <Typography.Text type="secondary" style={{ fontSize: '0.85em' }}>(Chinese only)</Typography.Text></>;
 }
 
 /** Pages of an enterprise or resident: anonymous visitors go to the login first. */

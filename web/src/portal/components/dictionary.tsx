@@ -6,6 +6,7 @@ import { DatePicker, Input, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
+import { quantityText } from '../../../../engine/src/explain/units.ts';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 
 export type DictionaryView = ResponseOf<'/api/v1/dictionary', 'get'>;
@@ -40,10 +41,10 @@ export function formatValue(dict: DictionaryView | undefined, key: string, value
     }
     if (f?.type === 'region') {
       const r = dict?.regions.find((x) => x.code === String(v));
-      if (r) return r.name;
+      if (r) return en ? r.name_en : r.name;
     }
-    const unit = f?.unit ? ` ${en ? f.unit.en : f.unit.zh}` : '';
-    return `${String(v)}${unit}`;
+    // 50 万元 reads "500,000 yuan" in English, never "50 10k yuan" (QA 8).
+    return f?.unit?.zh ? quantityText(String(v), f.unit, en ? 'en' : 'zh') : String(v);
   };
   return Array.isArray(value) ? value.map(one).join(en ? ', ' : '、') : one(value);
 }

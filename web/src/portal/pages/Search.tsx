@@ -7,6 +7,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, List, Pagination, Row, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
+import { useDepartmentName } from '../../app/departments.ts';
 import { useSession, isStaff } from '../../app/session.tsx';
 import { ErrorAlert, ModeBadge, VerdictTag, money, useLoad } from '../components/common.tsx';
 import { chipsToFacts, chipText, removeChip, upsertChip, type Chip } from '../components/chips.ts';
@@ -46,7 +47,7 @@ function Filters({ answer, dict }: { answer?: SearchAnswer; dict?: DictionaryVie
           options={(answer?.facets.department ?? []).map((f) => ({ value: f.value, label: lab(f) }))} />
       </Form.Item>
       <Form.Item label={t('地区', 'Region')} htmlFor="f-region">
-        <Select {...sel} id="f-region" showSearch={{ optionFilterProp: 'label' }} value={params.get('region') ?? undefined} onChange={(v) => set('region', v)} options={counties.map((r) => ({ value: r.code, label: r.name }))} />
+        <Select {...sel} id="f-region" showSearch={{ optionFilterProp: 'label' }} value={params.get('region') ?? undefined} onChange={(v) => set('region', v)} options={counties.map((r) => ({ value: r.code, label: locale === 'en' ? r.name_en : r.name }))} />
       </Form.Item>
       <Form.Item label={t('对象', 'Audience')} htmlFor="f-audience">
         <Select {...sel} id="f-audience" value={params.get('audience') ?? undefined} onChange={(v) => set('audience', v)}
@@ -74,7 +75,8 @@ function Filters({ answer, dict }: { answer?: SearchAnswer; dict?: DictionaryVie
 }
 
 function Results() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const deptName = useDepartmentName();
   const dict = useDictionary();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -132,8 +134,8 @@ function Results() {
                     <Space wrap size={4}>
                       <Tag>{h.kind === 'item' ? t('事项', 'Item') : t('文件', 'Document')}</Tag>
                       {h.mode && <ModeBadge mode={h.mode} />}
-                      {h.departments.map((d) => <Tag key={d.code}>{d.name}</Tag>)}
-                      {h.amount_max !== undefined && h.amount_max !== null && <Tag color="gold">{t('最高', 'up to')} {money(h.amount_max, h.amount_unit)}</Tag>}
+                      {h.departments.map((d) => <Tag key={d.code}>{deptName(d.code, d.name)}</Tag>)}
+                      {h.amount_max !== undefined && h.amount_max !== null && <Tag color="gold">{t('最高', 'up to')} {money(h.amount_max, h.amount_unit, locale)}</Tag>}
                     </Space>
                   </div>
                 </List.Item>
@@ -206,6 +208,7 @@ function ChipEditor({ dict, chip, onDone, onCancel }: { dict?: DictionaryView; c
 
 function MatchedList({ items, empty }: { items: MatchedItem[]; empty: string }) {
   const { t, locale } = useI18n();
+  const deptName = useDepartmentName();
   if (!items.length) return <Empty description={empty} />;
   return (
     <List dataSource={items} renderItem={(m) => (
@@ -214,11 +217,11 @@ function MatchedList({ items, empty }: { items: MatchedItem[]; empty: string }) 
           <Space wrap>
             <Link to={`/items/${encodeURIComponent(m.item_id)}`}>{locale === 'en' && m.title_en ? m.title_en : m.title}</Link>
             <VerdictTag verdict={m.verdict} /><ModeBadge mode={m.mode} />
-            <span style={{ color: '#595959' }}>{m.department.name}</span>
+            <span style={{ color: '#595959' }}>{deptName(m.department.code, m.department.name)}</span>
           </Space>
           <div style={{ color: '#595959', fontSize: 13, marginTop: 4 }}>
             {t(`已满足 ${m.satisfied}/${m.conditions} 项条件`, `${m.satisfied} of ${m.conditions} conditions met`)}
-            {m.amount ? ` · ${t('按所述可得', 'amount')} ${money(m.amount, m.amount_unit)}` : ''}
+            {m.amount ? ` · ${t('按所述可得', 'amount')} ${money(m.amount, m.amount_unit, locale)}` : ''}
           </div>
           {m.verdict === 'undetermined' && (
             <div style={{ marginTop: 4 }} data-testid="what-to-add">
