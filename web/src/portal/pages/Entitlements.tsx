@@ -12,17 +12,17 @@ import { useSession } from '../../app/session.tsx';
 import { Explanation, Loading, ModeBadge, RequireEntity, VerdictTag, money, useLoad } from '../components/common.tsx';
 import { FactInput, fieldOf, useDictionary } from '../components/dictionary.tsx';
 
-interface Missing { field: string; label: string; source?: string; can_make_eligible?: boolean }
+interface Missing { field: string; label: string; source?: string; can_make_eligible?: boolean; hint?: string | { zh: string; en: string } }
 interface Counterfactual { text: string; changes: { field: string; label: string; from: unknown; to: unknown }[] }
 interface Amount { value?: string | null; unit?: string; formula?: string; inputs?: { label: string; value: string }[] }
 interface Match { item: string; title: string; department: string; mode: string; verdict: string; missing?: Missing[]; amount?: Amount | null; explanation?: unknown; counterfactuals?: Counterfactual[] }
 
 function AmountLine({ amount }: { amount?: Amount | null }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   if (!amount?.value) return null;
   return (
     <div data-testid="amount">
-      <strong>{t('金额', 'Amount')}：{money(amount.value, amount.unit)}</strong>
+      <strong>{t('金额', 'Amount')}：{money(amount.value, amount.unit, locale)}</strong>
       {amount.formula && <div style={{ color: '#595959', fontSize: 13 }}>{t('计算：', 'Formula: ')}{amount.formula}{amount.inputs?.length ? `（${amount.inputs.map((i) => `${i.label} ${i.value}`).join('，')}）` : ''}</div>}
     </div>
   );
@@ -38,6 +38,8 @@ function SupplyFact({ entityId, m, onSaved }: { entityId: string; m: Missing; on
   const def = fieldOf(dict, m.field);
   const label = def ? (locale === 'en' ? def.label.en : def.label.zh) : m.label;
   const id = `fact-${m.field}`;
+  // What to add when the fact is known but too coarse (东昌府区 against 高新区): the API's hint.
+  const hint = typeof m.hint === 'string' ? m.hint : m.hint ? (locale === 'en' ? m.hint.en : m.hint.zh) : undefined;
   const save = async () => {
     setBusy(true);
     try {
@@ -52,7 +54,7 @@ function SupplyFact({ entityId, m, onSaved }: { entityId: string; m: Missing; on
   };
   return (
     <Form layout="inline" onFinish={() => void save()} style={{ marginBlock: 6, rowGap: 6 }} data-field={m.field}>
-      <Form.Item label={<label htmlFor={id}>{label}</label>} style={{ minWidth: 240 }}>
+      <Form.Item label={<label htmlFor={id}>{label}</label>} style={{ minWidth: 240 }} extra={hint ? <span id={`${id}-hint`} data-testid="missing-hint">{hint}</span> : undefined}>
         <FactInput id={id} field={def} value={value} onChange={setValue} />
       </Form.Item>
       <Button htmlType="submit" type="primary" loading={busy} disabled={value === undefined || value === null || value === ''}>{t('补充并重新匹配', 'Supply and re-match')}</Button>
