@@ -68,7 +68,8 @@ function Evidence({ g }: { g: Grant }) {
       <Typography.Paragraph>
         {t(`依据：${g.evidence.date} 按事项第 ${g.evidence.item_version} 版评估，自 ${when(g.evidence.cause.at, locale)} 起符合条件。`,
           `Basis: evaluated on ${g.evidence.date} with version ${g.evidence.item_version}; eligible since ${when(g.evidence.cause.at, locale)}.`)}
-        {g.evidence.formula && <><br />{t('金额公式：', 'Formula: ')}<Typography.Text code>{g.evidence.formula}</Typography.Text> = {money(g.evidence.item_amount, t('元', 'yuan'))}</>}
+        {/* Residents read the formula in words (QA 10); rule code stays for staff. */}
+        {g.evidence.formula_words && <><br />{t('金额计算：', 'How the amount is worked out: ')}{en ? g.evidence.formula_words.en : g.evidence.formula_words.zh} = {money(g.evidence.item_amount, '元', locale)}</>}
       </Typography.Paragraph>
       <Table size="small" rowKey="field" pagination={false} dataSource={g.evidence.facts} scroll={{ x: true }}
         columns={[
@@ -104,8 +105,8 @@ function GrantList() {
               <Card key={g.id} size="small" style={{ marginBottom: 12 }} data-testid="grant" data-item={g.item_id} data-status={g.status}
                 title={<Space wrap><Link to={`/items/${encodeURIComponent(g.item_id)}`}>{g.item_title}</Link><Tag color={s.color}>{t(s.zh, s.en)}</Tag><span>{g.period_key === 'once' ? t('一次性', 'one-off') : g.period_key}</span></Space>}
                 extra={<Space>{g.status === 'pending_confirmation' && <Button type="primary" size="small" onClick={() => void confirm(g)}>{t('确认领取', 'Confirm')}</Button>}<Contest grant={g} onDone={state.reload} /></Space>}>
-                <div style={{ fontSize: 18, marginBottom: 8 }}><strong>{money(g.amount, t('元', 'yuan'))}</strong>
-                  {g.amount !== g.item_amount && <Typography.Text type="secondary">{t(`（事项测算 ${money(g.item_amount)}，同组已享部分已扣除）`, ` (item amount ${money(g.item_amount)}, less what the same group already paid)`)}</Typography.Text>}
+                <div style={{ fontSize: 18, marginBottom: 8 }}><strong>{money(g.amount, '元', locale)}</strong>
+                  {g.amount !== g.item_amount && <Typography.Text type="secondary">{t(`（事项测算 ${money(g.item_amount)}，同组已享部分已扣除）`, ` (item amount ${money(g.item_amount, '元', 'en')}, less what the same group already paid)`)}</Typography.Text>}
                 </div>
                 <Evidence g={g} />
               </Card>
