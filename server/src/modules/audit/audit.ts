@@ -2,9 +2,12 @@
 // appended with a hash chain — each row's hash covers its own content and the previous
 // row's hash — so that `kx audit verify` finds any row changed or deleted afterwards.
 // Appends are serialised by a transaction-scoped advisory lock; the log never holds
-// personal data itself (ids and field names only).
+// personal data itself (ids and field names only). An append given the database itself
+// rather than a transaction (reads, refusals: nothing else to commit with) joins the
+// database's batch: one transaction chains the rows of every such append waiting, so that
+// concurrent reads share a lock and a commit instead of queueing for one each.
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../../db/db.ts';
+import type { Db, Queryable } from '../../db/db.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -32,17 +35,88 @@ export function rowHash(prev: string, at: string, e: Required<AuditEntry>): stri
   return createHash('sha256').update(prev).update('\n').update(canonical({ at, actor: e.actor, action: e.action, subject: e.subject, outcome: e.outcome, detail: e.detail })).digest('hex');
 }
 
-/** Appends within the caller's transaction, so the entry commits with the change it records. */
-export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
-  const e = { outcome: 'ok' as const, detail: {}, ...entry };
+interface Stamped {
+  /** Fixed when the append is asked for (ms precision, UTC), so that verification recomputes it exactly. */
+  at: string;
+  e: Required<AuditEntry>;
+  detail: string;
+}
+
+/** The row as asked for; an entry that cannot be stored (a detail that is not JSON) fails here, alone, not in a batch. */
+function stamp(entry: AuditEntry): Stamped {
+  const e: Required<AuditEntry> = { outcome: 'ok', detail: {}, ...entry };
+  const detail = JSON.stringify(e.detail);
+  canonical(e.detail);
+  return { at: new Date().toISOString(), e, detail };
+}
+
+/** Chains rows after the newest one and inserts them in order; q must be a transaction. */
+async function insertChained(q: Queryable, rows: readonly Stamped[]): Promise<void> {
   await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
   const last = await q.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-  const prev = last.rows[0]?.hash ?? GENESIS;
-  // The timestamp is fixed here (ms precision, UTC) so that verification recomputes it exactly.
-  const at = new Date().toISOString();
-  await q.query('INSERT INTO audit_log (at, actor, action, subject, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-    at, e.actor, e.action, e.subject, e.outcome, JSON.stringify(e.detail), prev, rowHash(prev, at, e),
-  ]);
+  let prev = last.rows[0]?.hash ?? GENESIS;
+  const cols: string[][] = [[], [], [], [], [], [], [], []];
+  for (const { at, e, detail } of rows) {
+    const hash = rowHash(prev, at, e);
+    [at, e.actor, e.action, e.subject, e.outcome, detail, prev, hash].forEach((v, k) => cols[k].push(v));
+    prev = hash;
+  }
+  // Ordered by position, so that ids (the chain's order) follow the chaining.
+  await q.query(
+    `INSERT INTO audit_log (at, actor, action, subject, outcome, detail, prev_hash, hash)
+     SELECT t.at::timestamptz, t.actor, t.action, t.subject, t.outcome, t.detail::jsonb, t.prev_hash, t.hash
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+            AS t(at, actor, action, subject, outcome, detail, prev_hash, hash, n)
+      ORDER BY t.n`,
+    cols,
+  );
+}
+
+/** Rows waiting for the next batch of a database, and whether a batch is being written. */
+interface Batch {
+  waiting: { row: Stamped; done: (err?: unknown) => void }[];
+  writing: boolean;
+}
+
+/** Rows per insert at most (a burst is written as several batches, one after another). */
+const BATCH_MAX = 1000;
+const batches = new WeakMap<Db, Batch>();
+
+/** Writes the waiting rows, batch after batch, each in its own transaction; every append resolves once its row is committed. */
+async function drain(db: Db, b: Batch): Promise<void> {
+  b.writing = true;
+  try {
+    while (b.waiting.length) {
+      const batch = b.waiting.splice(0, BATCH_MAX);
+      try {
+        await db.tx((q) => insertChained(q, batch.map((w) => w.row)));
+        for (const w of batch) w.done();
+      } catch (err) {
+        for (const w of batch) w.done(err);
+      }
+    }
+  } finally {
+    b.writing = false;
+  }
+}
+
+const isDb = (q: Queryable): q is Db => typeof (q as Partial<Db>).tx === 'function';
+
+/**
+ * Appends an entry. Within a transaction it commits with the change it records; given the
+ * database, it joins the next batch and resolves once that batch has committed (so a read is
+ * on record before its answer leaves).
+ */
+export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const row = stamp(entry);
+  if (!isDb(q)) return insertChained(q, [row]);
+  let b = batches.get(q);
+  if (!b) batches.set(q, (b = { waiting: [], writing: false }));
+  const queued = b;
+  return new Promise<void>((resolve, reject) => {
+    queued.waiting.push({ row, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    if (!queued.writing) void drain(q, queued);
+  });
 }
 
 export interface VerifyResult {

@@ -8,7 +8,7 @@ import { badInput, DomainError, notFound } from '../../errors.ts';
 import { actorOf, DEPARTMENT_ROLES, ENTITY_ROLES, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { factsAsOf } from '../profiles/service.ts';
-import type { Catalogue } from './catalogue.ts';
+import { EPOCH_EXPR, type Catalogue } from './catalogue.ts';
 import { entityFromStored } from './facts.ts';
 import { dayOf, matchingState } from './state.ts';
 
@@ -122,12 +122,15 @@ async function subjectOf(ctx: Ctx, p: Principal, entityId: string, asOf: string 
     entity = await factsAsOf(ctx, entityId, date, { knownAt: new Date(`${date}T23:59:59.999Z`) });
     cat = await state.catalogue.asOf(ctx.db, date);
   } else {
-    const r = await ctx.db.query<{ kind: EntityKind; version: number; facts: Record<string, unknown> }>('SELECT e.kind, e.version, e.facts FROM entities e WHERE e.id = $1', [entityId]);
-    if (r.rows[0]) {
-      entity = entityFromStored(ctx, entityId, r.rows[0].kind, r.rows[0].facts);
-      version = r.rows[0].version;
-    }
-    cat = await state.catalogue.get(ctx.db);
+    // The catalogue epoch in the same round trip as the facts (the cache checks it).
+    const r = await ctx.db.query<{ kind: EntityKind; version: number; facts: Record<string, unknown>; epoch: string }>(
+      `SELECT e.kind, e.version, e.facts, ${EPOCH_EXPR} AS epoch FROM entities e WHERE e.id = $1`,
+      [entityId],
+    );
+    if (!r.rows[0]) throw notFound('主体', entityId);
+    entity = entityFromStored(ctx, entityId, r.rows[0].kind, r.rows[0].facts);
+    version = r.rows[0].version;
+    cat = await state.catalogue.get(ctx.db, r.rows[0].epoch);
   }
   if (!entity) throw notFound('主体', entityId);
   if (replay && Object.keys(entity.facts).every((k) => k === ENTITY_KIND_FIELD))
