@@ -190,15 +190,20 @@ function CasesEditor({ cases, results, onChange }: { cases: TestCase[]; results:
   );
 }
 
-function SimulationCard({ sim, state, error, budget }: { sim?: Simulation; state: 'idle' | 'running' | 'queued' | 'unsaved'; error?: string; budget: string }) {
+function SimulationCard({ sim, state, error, budget, invalid }: { sim?: Simulation; state: 'idle' | 'running' | 'queued' | 'unsaved'; error?: string; budget: string; invalid: boolean }) {
   const { t } = useI18n();
   return (
     <Card size="small" title={<span id="sim-title">{t('发布前模拟', 'Pre-publication simulation')}</span>} extra={state === 'running' && <Spin size="small" />} aria-labelledby="sim-title" role="region">
       {state === 'unsaved' && <Typography.Text type="secondary">{t('规则无误后按全市档案模拟', 'Simulated over the population once the rule is valid')}</Typography.Text>}
       {state === 'queued' && <Typography.Text>{t('人口较多，模拟已排队', 'Large population: the simulation is queued')}</Typography.Text>}
       {error && <Typography.Text type="danger" role="alert">{error}</Typography.Text>}
+      {/* While the rule text does not parse or check, the last result belongs to another rule: say so, and grey it out. */}
+      {invalid && sim && (
+        <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="simulation-stale"
+          title={t('规则当前有误，下方为上次有效规则的模拟结果，已过期', 'The rule is invalid: the result below is from the last valid rule and is out of date')} />
+      )}
       {sim && (
-        <div aria-live="polite" data-testid="simulation">
+        <div aria-live="polite" data-testid="simulation" data-stale={invalid ? 'true' : undefined} style={invalid ? { border: '1px dashed #d48806', padding: 6, background: '#fffbe6' } : undefined}>
           <Row gutter={8}>
             <Col span={12}><Statistic title={t('符合条件', 'Eligible')} value={sim.eligible} /></Col>
             <Col span={12}><Statistic title={t('待定（缺信息）', 'Undetermined')} value={sim.undetermined} /></Col>
@@ -551,7 +556,7 @@ export default function ItemEditor() {
                 {failing.map((f) => <div key={f.case}><Typography.Text type="danger">「{f.case}」{f.failures.join('；')}</Typography.Text></div>)}
               </div>
             </Card>
-            <SimulationCard sim={sim} state={simState} error={simError} budget={fields.budget} />
+            <SimulationCard sim={sim} state={simState} error={simError} budget={fields.budget} invalid={!ruleOk} />
           </Space>
         </Col>
       </Row>
