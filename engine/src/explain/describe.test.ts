@@ -49,7 +49,10 @@ describe('rules in plain words', () => {
   });
 
   it('describes formulas, including conditionals, tiers and lookups', () => {
-    expect(describeValue(parseExpr('min(revenue * 15%, 2000)'), env, 'zh')).toBe('min(营业收入 × 15%, 2000)');
+    expect(describeValue(parseExpr('min(revenue * 15%, 2000)'), env, 'zh')).toBe('营业收入 × 15% 与 2000 中较小者');
+    expect(describeValue(parseExpr('max(revenue, 1)'), env, 'en')).toBe('the greater of revenue and 1');
+    expect(describeValue(parseExpr('round(revenue / 12, 2)'), env, 'zh')).toBe('营业收入 ÷ 12（四舍五入保留 2 位小数）');
+    expect(describeValue(parseExpr('round(revenue / 12, 2)'), env, 'en')).toBe('revenue ÷ 12, rounded to 2 decimal places');
     expect(describeValue(parseExpr('if size_class = "large" then 30% else 60%'), env, 'zh')).toBe('若企业规模 为 大型则 30%，否则 60%');
     expect(describeValue(parseExpr('(if size_class = "large" then 30 else 60) * 2'), env, 'zh')).toBe('(若企业规模 为 大型则 30，否则 60) × 2');
     expect(describeValue(parseExpr('2 * if size_class = "large" then 30 else 60'), env, 'en')).toMatch(/^2 × \(if .* then 30 else 60\)$/);

@@ -119,6 +119,14 @@ export function describeValue(e: Expr, env: DescribeEnv, lang: Lang, def?: Field
       if (e.fn === 'months_since') return lang === 'zh' ? `${label}至今月数` : `months since ${label}`;
       if (e.fn === 'days_since') return lang === 'zh' ? `${label}至今天数` : `days since ${label}`;
       if (e.fn === 'count') return lang === 'zh' ? `${label}数量` : `number of ${label}`;
+      // Arithmetic functions in words: residents read them (QA 10), not only rule authors.
+      const [a, b] = e.args.map((x) => describeValue(x, env, lang, def));
+      if (e.fn === 'round' && e.args.length === 2 && e.args[1].op === 'lit') {
+        const places = describeValue(e.args[1], env, lang);
+        return lang === 'zh' ? `${a}（四舍五入保留 ${places} 位小数）` : `${a}, rounded to ${places} decimal places`;
+      }
+      if ((e.fn === 'min' || e.fn === 'max') && e.args.length === 2)
+        return lang === 'zh' ? `${a} 与 ${b} 中${e.fn === 'min' ? '较小' : '较大'}者` : `the ${e.fn === 'min' ? 'lesser' : 'greater'} of ${a} and ${b}`;
       const args = e.args.map((a) => describeValue(a, env, lang)).join(', ');
       return lang === 'zh' && FN_ZH[e.fn] ? `${FN_ZH[e.fn]}(${args})` : `${e.fn}(${args})`;
     }
