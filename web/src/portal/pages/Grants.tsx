@@ -69,7 +69,7 @@ function Evidence({ g }: { g: Grant }) {
         {t(`依据：${g.evidence.date} 按事项第 ${g.evidence.item_version} 版评估，自 ${when(g.evidence.cause.at, locale)} 起符合条件。`,
           `Basis: evaluated on ${g.evidence.date} with version ${g.evidence.item_version}; eligible since ${when(g.evidence.cause.at, locale)}.`)}
         {/* Residents read the formula in words (QA 10); rule code stays for staff. */}
-        {g.evidence.formula_words && <><br />{t('金额计算：', 'How the amount is worked out: ')}{en ? g.evidence.formula_words.en : g.evidence.formula_words.zh} = {money(g.evidence.item_amount, '元', locale)}</>}
+        {g.evidence.formula_words && g.evidence.formula_words.zh !== g.evidence.item_amount && <><br />{t('金额计算：', 'How the amount is worked out: ')}{en ? g.evidence.formula_words.en : g.evidence.formula_words.zh} = {money(g.evidence.item_amount, '元', locale)}</>}
       </Typography.Paragraph>
       <Table size="small" rowKey="field" pagination={false} dataSource={g.evidence.facts} scroll={{ x: true }}
         columns={[

@@ -66,7 +66,7 @@ function WorkedExample({ v }: { v: Version }) {
   if (!c) return null;
   return (
     <div data-testid="worked-example" style={{ background: '#fafafa', padding: 12, borderRadius: 6, marginTop: 8 }}>
-      <Typography.Text strong>{t('算例：', 'Worked example: ')}{c.name}</Typography.Text>
+      <Typography.Text strong>{t('算例：', 'Worked example: ')}<ZhOnly text={c.name} /></Typography.Text>
       <ul style={{ margin: '6px 0' }}>
         {Object.entries(c.facts).map(([k, val]) => {
           const f = dict?.fields.find((x) => x.key === k);
@@ -131,7 +131,7 @@ export default function ItemPage() {
         const b = v.body;
         const en = locale === 'en';
         const lines = en && v.rule.eligibility_en?.length ? v.rule.eligibility_en : v.rule.eligibility_zh;
-        const formula = en ? v.rule.amount_en ?? v.rule.amount_zh : v.rule.amount_zh;
+        const formula = (en ? v.rule.amount_en ?? v.rule.amount_zh : v.rule.amount_zh)?.replace(/^[a-z]/, (c) => c.toUpperCase());
         const params = (b.params ?? []) as Param[];
         const day = v.rule.params_on ?? new Date().toISOString().slice(0, 10);
         return (
