@@ -16,6 +16,9 @@ function loadDepartments(): Promise<Names> {
   return cache;
 }
 
+/** A chart axis has room for little: "Liaocheng Bureau of Civil Affairs" → "Civil Affairs". */
+export const shortDepartment = (name: string) => name.replace(/^Liaocheng (?!City)/, '').replace(/^(.*?)Bureau of /, '$1').replace(/^聊城市/, '市');
+
 /** (code, name the API gave in Chinese?) → the department's name in the current language. */
 export function useDepartmentName(): (code: string | null | undefined, zh?: string) => string {
   const { locale } = useI18n();

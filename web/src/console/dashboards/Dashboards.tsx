@@ -7,7 +7,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { api, errorText } from '../../app/api.ts';
 import { useI18n, useLabel } from '../../app/i18n.tsx';
 import { useSession } from '../../app/session.tsx';
-import { useDepartmentName } from '../../app/departments.ts';
+import { shortDepartment, useDepartmentName } from '../../app/departments.ts';
 import type { ResponseOf } from '../../../../server/client/client.ts';
 import { ChartCard, type ChartData } from './Chart.tsx';
 import { TILE_NAME, TILES } from './tiles.ts';
@@ -220,7 +220,7 @@ function buildCharts(f: Figures, t: T, label: L, dept: D, locale: string, measur
     },
     ttm: {
       id: 'time-to-money', title: t('兑现时效：符合条件→到账（天）与承诺时限', 'Time to money (days) against statutory days'),
-      option: bar(ttm.map((g) => dept(g.key)), [
+      option: bar(ttm.map((g) => shortDepartment(dept(g.key))), [
         { name: t('中位数（自然日）', 'Median (calendar days)'), data: ttm.map((g) => g.eligible_to_paid.median_days ?? 0) },
         { name: t('第90百分位（自然日）', '90th percentile (calendar days)'), data: ttm.map((g) => g.eligible_to_paid.p90_days ?? 0) },
         { name: t('承诺时限（工作日，最长）', 'Statutory limit (working days, longest)'), data: ttm.map((g) => Math.max(0, ...g.statutory_days)) },
@@ -232,7 +232,7 @@ function buildCharts(f: Figures, t: T, label: L, dept: D, locale: string, measur
     },
     departments: {
       id: 'catalogue-by-department', title: t('在施事项：按部门', 'Items in force by department'),
-      option: bar(depts.map((d) => dept(d.key, label(d.label))), [{ name: t('事项数', 'Items'), data: depts.map((d) => d.items) }], { x: t('事项数', 'Items'), y: t('部门', 'Department') }, true),
+      option: bar(depts.map((d) => shortDepartment(dept(d.key, label(d.label)))), [{ name: t('事项数', 'Items'), data: depts.map((d) => d.items) }], { x: t('事项数', 'Items'), y: t('部门', 'Department') }, true),
       data: { columns: [t('部门代码', 'Code'), t('部门', 'Department'), t('事项数', 'Items')], rows: f.catalogue.by_department.map((d) => [d.key, dept(d.key, d.label.zh), d.items]) },
     },
     mode: {
