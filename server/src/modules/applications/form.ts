@@ -127,7 +127,8 @@ export function formView(ctx: Ctx, item: PolicyItem, kind: EntityKind, form: For
     const def = ctx.dict.fields.get(f);
     const stored = form.fields[f];
     let value: string | null = null;
-    if (stored && def?.sensitive && !unmasked) value = String(maskValue(def, kind, stored.enc !== undefined ? unseal(ctx.crypto, { enc: stored.enc }) : stored.value));
+    // The payee account is for payouts, not a fact the case is decided on: it stays masked.
+    if (stored && def?.sensitive && !(unmasked && f !== PAYMENT_FIELD)) value = String(maskValue(def, kind, stored.enc !== undefined ? unseal(ctx.crypto, { enc: stored.enc }) : stored.value));
     else if (stored && entity.facts[f] !== undefined) value = fmtValue(fieldValue(ectx, entity.facts, f), def, env, 'zh');
     const source = stored?.source ?? null;
     return {

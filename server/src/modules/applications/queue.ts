@@ -10,7 +10,7 @@ import { DomainError } from '../../errors.ts';
 import { actorOf, type Principal } from '../../http/access.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { loadCalendar } from './calendar.ts';
-import { formView, type Evidence, type FieldView } from './form.ts';
+import { formView, PAYMENT_FIELD, type Evidence, type FieldView } from './form.ts';
 import { lastStage } from './flow.ts';
 import { currentMaterials, getApplication, iso, listSteps, loadItem, STEP_COLS, type StepRow } from './repo.ts';
 import { REVIEW_ROLES, whyNotApprove, whyNotReviewer } from './rules.ts';
@@ -93,7 +93,7 @@ export async function reviewQueue(ctx: Ctx, by: Principal, query: QueueQuery): P
       const ent = (await q.query<{ display_name: string | null }>('SELECT display_name FROM entities WHERE id = $1', [app.entity_id])).rows[0];
       const name = ent?.display_name ?? '';
       const form = formView(ctx, item, app.entity_kind, app.form, iso(app.submitted_at)?.slice(0, 10) ?? today, unmasked);
-      const personal = form.filter((f) => f.sensitive && f.value !== null).map((f) => f.field);
+      const personal = form.filter((f) => f.sensitive && f.value !== null && f.field !== PAYMENT_FIELD).map((f) => f.field);
       if (personal.length) personalReads.push({ application: app.id, fields: personal });
       out.push({
         step: { ...stepView(s, names, today, cal), ...decidable(by, s, await listSteps(q, app.id), staff) },
