@@ -10,8 +10,8 @@ import { appendAudit } from '../audit/audit.ts';
 import { periodKey } from '../grants/period.ts';
 import { DECLARED, declare, entityOf, prefill, type StoredEntity } from './form.ts';
 import { eventKey, notifyApplicant } from './events.ts';
-import { getApplication, haltSteps, iso, listSteps, loadItem, saveForm, setStatus, type AppRow } from './repo.ts';
-import { guarded, requireApplicant, requireReader } from './rules.ts';
+import { getApplication, haltSteps, iso, listSteps, loadItem, saveForm, setStatus, type AppRow, type FormField } from './repo.ts';
+import { guarded, isApplicant, requireApplicant, requireReader } from './rules.ts';
 import { applicationView, STATUS_LABEL, remainingText, type ApplicationView } from './view.ts';
 import { loadCalendar } from './calendar.ts';
 
@@ -52,7 +52,10 @@ export async function startApplication(ctx: Ctx, by: Principal, itemId: string):
       `SELECT id::text AS id FROM applications WHERE entity_id = $1 AND item_id = $2 AND period = $3 AND status NOT IN ('rejected', 'withdrawn')`,
       [entityId, itemId, period],
     );
-    if (found.rows[0]) return { view: await applicationView(ctx, q, await getApplication(q, found.rows[0].id), { item }), created: false };
+    if (found.rows[0]) {
+      const app = await getApplication(q, found.rows[0].id);
+      return { view: await applicationView(ctx, q, await followProfile(ctx, q, app, await loadItem(q, app.item_id, app.item_version))), created: false };
+    }
     const e = (await q.query<StoredEntity>('SELECT kind, facts, provenance FROM entities WHERE id = $1', [entityId])).rows[0];
     if (!e) throw notFound('主体', entityId);
     const verdict = evaluateItem(item, entityOf(ctx, e), ctx.dict, parseDate(today)!, { counterfactuals: false });
@@ -78,19 +81,41 @@ export async function startApplication(ctx: Ctx, by: Principal, itemId: string):
   });
 }
 
+const sameFields = (a: Record<string, FormField>, b: Record<string, FormField>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => JSON.stringify(v) === JSON.stringify(b[k]));
+
+/**
+ * A draft follows the profile: the prefilled facts the applicant has not declared or corrected on
+ * the form take the profile's current values (facts declared to the profile since included), and
+ * the materials their current 零材料 sources; what the applicant entered stays.
+ */
+export async function followProfile(ctx: Ctx, q: Queryable, app: AppRow, item: PolicyItem): Promise<AppRow> {
+  if (app.status !== 'draft') return app;
+  const e = (await q.query<StoredEntity>('SELECT kind, facts, provenance FROM entities WHERE id = $1', [app.entity_id])).rows[0];
+  if (!e) return app;
+  const now = prefill(ctx, e, item);
+  const fields = { ...now.form.fields };
+  for (const [f, v] of Object.entries(app.form.fields)) if (v.declared_at) fields[f] = v;
+  const materials = [...now.materials, ...app.materials.filter((m) => m.supplementary)];
+  if (sameFields(fields, app.form.fields) && JSON.stringify(materials) === JSON.stringify(app.materials)) return app;
+  await q.query('UPDATE applications SET form = $2, materials = $3 WHERE id = $1', [app.id, JSON.stringify({ fields }), JSON.stringify(materials)]);
+  return getApplication(q, app.id);
+}
+
 /**
  * Fills or corrects declared facts. In a draft the applicant declares what no source holds; after
  * a return also the facts the reviewer asked to correct. null removes a declaration.
  */
 export async function updateForm(ctx: Ctx, by: Principal, id: string, values: Record<string, unknown>): Promise<ApplicationView> {
   return guarded(ctx, by, 'application.form', subject(id), async (q) => {
-    const app = await getApplication(q, id, true);
-    requireApplicant(by, app);
+    const locked = await getApplication(q, id, true);
+    requireApplicant(by, locked);
+    const item = await loadItem(q, locked.item_id, locked.item_version);
+    const app = await followProfile(ctx, q, locked, item);
     if (app.status !== 'draft' && app.status !== 'returned')
       throw new DomainError('INVALID_STATE', `申请当前状态为「${STATUS_LABEL[app.status]}」，不能修改申请表`, `the form can be changed only in a draft or after a return (status: ${app.status})`);
     const steps = await listSteps(q, id);
     const asked = new Set(steps.filter((s) => s.status === 'returned').flatMap((s) => s.corrections?.fields ?? []));
-    const item = await loadItem(q, app.item_id, app.item_version);
     const now = ctx.now();
     const fields = { ...app.form.fields };
     for (const [f, raw] of Object.entries(values)) {
@@ -125,9 +150,10 @@ export async function withdrawApplication(ctx: Ctx, by: Principal, id: string): 
 /** One application with its timeline, for the applicant or a reviewing department (audited: it shows personal facts, masked). */
 export async function readApplication(ctx: Ctx, by: Principal, id: string): Promise<ApplicationView> {
   return guarded(ctx, by, 'application.read', subject(id), async (q) => {
-    const app = await getApplication(q, id);
+    const found = await getApplication(q, id);
     const steps = await listSteps(q, id);
-    await requireReader(q, by, app, steps);
+    await requireReader(q, by, found, steps);
+    const app = isApplicant(by, found) ? await followProfile(ctx, q, found, await loadItem(q, found.item_id, found.item_version)) : found;
     const personal = Object.keys(app.form.fields).filter((f) => ctx.dict.fields.get(f)?.sensitive);
     await appendAudit(q, { actor: actorOf(by), action: 'application.read', subject: subject(id), detail: { personal_fields: personal } });
     return applicationView(ctx, q, app, { steps });
