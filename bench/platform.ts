@@ -276,7 +276,22 @@ try {
 
   // ── d. the matches endpoint under a fixed rate ──
   if (!SKIP.has('api')) {
-    const app = await buildApp(ctx, { logger: false });
+    // What the load generator counts as non-2xx, by status (and the first error of each), from the server's side.
+    const statuses = new Map<number, number>();
+    const failures = new Map<number, string>();
+    const app = await buildApp(ctx, {
+      logger: false,
+      extraModules: [
+        (a) => {
+          a.addHook('onResponse', async (req, reply) => {
+            if (req.url.includes('/matches')) statuses.set(reply.statusCode, (statuses.get(reply.statusCode) ?? 0) + 1);
+          });
+          a.addHook('onError', async (_req, reply, err) => {
+            if (!failures.has(reply.statusCode)) failures.set(reply.statusCode, String(err.message).slice(0, 200));
+          });
+        },
+      ],
+    });
     await ctx.db.tx((q) => createUser(ctx, q, { username: 'bench-admin', display_name: 'bench', role: 'admin', password: PASSWORD } as never, undefined)).catch(() => undefined);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const login = await fetch(`${address}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: PASSWORD }) });
@@ -295,7 +310,8 @@ try {
     await app.close();
     const non2xx = result.non2xx + result.errors + result.timeouts;
     const p99 = result.latency.p99;
-    log(`d. GET /api/v1/entities/{id}/matches at ${RATE}/s × ${SECONDS} s, 10 connections: ${result.requests.total} requests (${Math.round(result.requests.average)}/s), p50 ${result.latency.p50} ms, p99 ${p99} ms, max ${result.latency.max} ms, non-2xx/errors ${non2xx}  target p99 ≤ 25 ms`);
+    log(`d. GET /api/v1/entities/{id}/matches at ${RATE}/s × ${SECONDS} s, 10 connections: ${result.requests.total} requests (${Math.round(result.requests.average)}/s), p50 ${result.latency.p50} ms, p99 ${p99} ms, max ${result.latency.max} ms, non-2xx/errors ${non2xx} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}), served by status ${JSON.stringify(Object.fromEntries(statuses))}  target p99 ≤ 25 ms`);
+    for (const [status, message] of failures) log(`   first ${status}: ${message}`);
     Object.assign(out, { matches_api_p99_ms: p99, matches_api_p50_ms: result.latency.p50, matches_api_rps: Math.round(result.requests.average), matches_api_non2xx: non2xx });
   }
 

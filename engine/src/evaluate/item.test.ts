@@ -89,6 +89,12 @@ describe('the verdict of an item', () => {
     const old = { ...wengang, valid_from: '2024-01-01' };
     expect(evaluateItem(old, e, TEST_DICT, parseDate('2024-06-01')!).verdict).toBe('ineligible'); // cap 5% then
     expect(evaluateItem(old, e, TEST_DICT, parseDate('2025-06-01')!).verdict).toBe('eligible'); // 5.5% now
+    // The rules bound, candidates and texts kept per item and day do not leak from one day into another.
+    const then = evaluateItem(old, e, TEST_DICT, parseDate('2024-06-01')!);
+    const now = evaluateItem(old, e, TEST_DICT, parseDate('2025-06-01')!);
+    expect(then.verdict).toBe('ineligible');
+    expect(JSON.stringify(then.explanation)).not.toEqual(JSON.stringify(now.explanation));
+    expect(evaluateItem({ ...old }, e, TEST_DICT, parseDate('2024-06-01')!)).toEqual(then);
   });
 
   it('is ineligible outside the item validity, with the reason', () => {

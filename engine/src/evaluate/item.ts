@@ -113,10 +113,23 @@ function coarseIn(e: Expr, facts: Facts): string | undefined {
   return e.op === 'within' && e.value.op === 'field' && facts[e.value.name] !== undefined ? e.value.name : undefined;
 }
 
+// A bound rule's candidate values per field (they depend on the rule, field and day only);
+// the rules of an item on a day are themselves kept (preparedOn), so this lasts as long.
+const candidateCache = new WeakMap<Expr, Map<string, Value[]>>();
+
+function candidatesOf(rule: Expr, field: string, ctx: EvalContext): Value[] {
+  let byField = candidateCache.get(rule);
+  if (!byField) candidateCache.set(rule, (byField = new Map()));
+  const key = `${ctx.day}|${field}`;
+  let c = byField.get(key);
+  if (!c) byField.set(key, (c = candidatesFor(rule, field, ctx.dict, ctx.day)));
+  return c;
+}
+
 /** Ranks the missing facts by how much each would settle on its own. */
 export function rankMissing(rule: Expr, facts: Facts, ctx: EvalContext, fields: string[]): MissingFact[] {
   const out = fields.map((field, order) => {
-    const cands = candidatesFor(rule, field, ctx.dict, ctx.day);
+    const cands = candidatesOf(rule, field, ctx);
     let settled = 0;
     let eligible = false;
     for (const v of cands) {
@@ -234,6 +247,29 @@ function paramsOn(item: PolicyItem, day: number): ResolvedParams {
   return p;
 }
 
+interface Prepared {
+  rule: Expr;
+  bound: Expr;
+  amount?: Expr;
+}
+
+// The item's rule (audience and region added) and its body and amount bound to a day's
+// parameters: the same for every entity, so built once per item and day.
+const preparedCache = new WeakMap<PolicyItem, Map<number, Prepared>>();
+
+function preparedOn(item: PolicyItem, ctx: EvalContext): Prepared {
+  let byDay = preparedCache.get(item);
+  if (!byDay) preparedCache.set(item, (byDay = new Map()));
+  let p = byDay.get(ctx.day);
+  if (!p) {
+    const rule = effectiveRule(item);
+    p = { rule, bound: bindRule(rule, ctx.params, ctx.day), ...(item.amount ? { amount: bindRule(item.amount, ctx.params, ctx.day) } : {}) };
+    if (byDay.size > 64) byDay.clear();
+    byDay.set(ctx.day, p);
+  }
+  return p;
+}
+
 /** Builds the evaluation context of an item on a date (parameters resolved once per day). */
 export function itemContext(item: PolicyItem, dict: Dictionary, day: number, params?: ResolvedParams): EvalContext {
   return { dict, day, params: params ?? paramsOn(item, day) };
@@ -254,8 +290,7 @@ export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary,
   }
   const ctx = itemContext(item, dict, day);
   const facts: Facts = { ...entity.facts, [ENTITY_KIND_FIELD]: entity.kind };
-  const rule = effectiveRule(item);
-  const bound = bindRule(rule, ctx.params, day);
+  const { rule, bound, amount: boundAmount } = preparedOn(item, ctx);
   const trace = traceBool(rule, facts, ctx);
   const verdict = VERDICT_OF[trace.result];
   const env: DescribeEnv = { dict, params: ctx.params };
@@ -264,7 +299,7 @@ export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary,
   if (verdict === 'eligible') {
     amount = amountOf(item, facts, ctx, env);
     if (amount && amount.value === null)
-      missing = rankMissing(bindRule(item.amount!, ctx.params, day), facts, ctx, fieldsOf(item.amount!).filter((f) => facts[f] === undefined));
+      missing = rankMissing(boundAmount!, facts, ctx, fieldsOf(item.amount!).filter((f) => facts[f] === undefined));
   } else if (verdict === 'undetermined') {
     missing = rankMissing(bound, facts, ctx, unknownFieldsIn(trace, facts));
   }

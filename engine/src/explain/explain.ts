@@ -53,9 +53,20 @@ export function explainTrace(node: TraceNode, env: DescribeEnv): ExplainNode {
             : { zh: `以下 ${e.args.length} 项中至少满足 ${e.n} 项`, en: `At least ${e.n} of these ${e.args.length}` };
     return { kind: e.op === 'and' ? 'all' : e.op === 'or' ? 'any' : e.op, result: node.result, text, fields, children };
   }
-  const text = { zh: describeCondition(e, env, 'zh'), en: describeCondition(e, env, 'en') };
   const actual = actualOf(node, env);
-  return { kind: 'condition', result: node.result, text, fields, ...(actual ? { actual } : {}) };
+  return { kind: 'condition', result: node.result, text: conditionText(e, env), fields, ...(actual ? { actual } : {}) };
+}
+
+// What a condition requires reads the same for every entity: kept per condition (the rules
+// of an item on a day are kept by the evaluator) and parameters; frozen, as it is shared.
+const textCache = new WeakMap<Expr, { env: DescribeEnv['params']; dict: DescribeEnv['dict']; text: Text2 }>();
+
+function conditionText(e: Expr, env: DescribeEnv): Text2 {
+  const hit = textCache.get(e);
+  if (hit && hit.env === env.params && hit.dict === env.dict) return hit.text;
+  const text = Object.freeze({ zh: describeCondition(e, env, 'zh'), en: describeCondition(e, env, 'en') });
+  textCache.set(e, { env: env.params, dict: env.dict, text });
+  return text;
 }
 
 /** One line per node, indented by depth: the form printed by `kx eval` and shown in the portal. */
