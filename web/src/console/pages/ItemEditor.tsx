@@ -190,8 +190,8 @@ function CasesEditor({ cases, results, onChange }: { cases: TestCase[]; results:
   );
 }
 
-function SimulationCard({ sim, state, error, budget, invalid }: { sim?: Simulation; state: 'idle' | 'running' | 'queued' | 'unsaved'; error?: string; budget: string; invalid: boolean }) {
-  const { t } = useI18n();
+function SimulationCard({ sim, state, error, budget, invalid, regionsEn }: { sim?: Simulation; state: 'idle' | 'running' | 'queued' | 'unsaved'; error?: string; budget: string; invalid: boolean; regionsEn?: Map<string, string> }) {
+  const { t, locale } = useI18n();
   return (
     <Card size="small" title={<span id="sim-title">{t('发布前模拟', 'Pre-publication simulation')}</span>} extra={state === 'running' && <Spin size="small" />} aria-labelledby="sim-title" role="region">
       {state === 'unsaved' && <Typography.Text type="secondary">{t('规则无误后按全市档案模拟', 'Simulated over the population once the rule is valid')}</Typography.Text>}
@@ -220,7 +220,7 @@ function SimulationCard({ sim, state, error, budget, invalid }: { sim?: Simulati
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`${sim.entities} 个主体 · 评估日 ${sim.as_of} · 用时 ${sim.seconds} 秒`, `${sim.entities} entities · as of ${sim.as_of} · ${sim.seconds} s`)}</Typography.Text>
           <Table
             size="small" style={{ marginTop: 8 }} rowKey="code" pagination={false} dataSource={sim.by_county.slice(0, 12)}
-            columns={[{ title: t('区县', 'County'), dataIndex: 'name' }, { title: t('符合', 'Eligible'), dataIndex: 'eligible' }, { title: t('待定', 'Undet.'), dataIndex: 'undetermined' }, { title: t('成本', 'Cost'), dataIndex: 'cost' }]}
+            columns={[{ title: t('区县', 'County'), dataIndex: 'name', render: (name: string, r: { code: string }) => (locale === 'en' ? regionsEn?.get(r.code) ?? name : name) }, { title: t('符合', 'Eligible'), dataIndex: 'eligible' }, { title: t('待定', 'Undet.'), dataIndex: 'undetermined' }, { title: t('成本', 'Cost'), dataIndex: 'cost' }]}
           />
         </div>
       )}
@@ -427,6 +427,7 @@ export default function ItemEditor() {
   if (loadError) return <ConsoleFrame><Alert type="error" showIcon title={loadError} /></ConsoleFrame>;
   if (routeId && !detail) return <ConsoleFrame><Spin /></ConsoleFrame>;
   const view: DictionaryView | undefined = dictionary.data?.view;
+  const regionsEn = new Map((view?.regions ?? []).map((r) => [r.code, r.name_en]));
   const regionOptions = (view?.regions ?? []).map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }));
 
   const basics = (
@@ -556,7 +557,7 @@ export default function ItemEditor() {
                 {failing.map((f) => <div key={f.case}><Typography.Text type="danger">「{f.case}」{f.failures.join('；')}</Typography.Text></div>)}
               </div>
             </Card>
-            <SimulationCard sim={sim} state={simState} error={simError} budget={fields.budget} invalid={!ruleOk} />
+            <SimulationCard sim={sim} state={simState} error={simError} budget={fields.budget} invalid={!ruleOk} regionsEn={regionsEn} />
           </Space>
         </Col>
       </Row>
