@@ -43,6 +43,8 @@ export async function startServer(config: Config = loadConfig(), opts: { worker?
   if (config.seedDemo) {
     log(`  示例账号（密码均为 ${DEMO_PASSWORD}）/ demo logins (password ${DEMO_PASSWORD}):`);
     for (const a of DEMO_ACCOUNTS) log(`    ${a.username.padEnd(14)} ${a.role.padEnd(10)} ${a.display_name}`);
+    log('    …以及其他各部门的 <部门代码>-clerk / -approver / -leader / -payout（如 lc-czj-clerk）');
+    log('    … and <department code>-clerk / -approver / -leader / -payout for every other department (e.g. lc-czj-clerk)');
   }
   return {
     app, ctx, url,

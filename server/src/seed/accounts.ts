@@ -40,8 +40,32 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'resident', display_name: '李某某', role: 'resident', profile: 'resident' },
 ];
 
-export async function seedAccounts(ctx: Ctx, q: Queryable, entityOf: (profile: 'enterprise' | 'resident') => string): Promise<void> {
-  for (const a of DEMO_ACCOUNTS) {
+const STAFF: { role: Role; suffix: string; title: string }[] = [
+  { role: 'clerk', suffix: 'clerk', title: '经办人' },
+  { role: 'approver', suffix: 'approver', title: '审核人' },
+  { role: 'approver', suffix: 'leader', title: '分管负责人' },
+  { role: 'payout', suffix: 'payout', title: '兑现专员' },
+];
+
+/** Every department that owns an item or performs a review step gets what it lacks of a clerk,
+ *  two approvers (four eyes on a final stage) and a payout officer, named `<code>-<role>`, so
+ *  that no demo case waits for a reviewer who does not exist. */
+export function departmentStaff(departments: { code: string; name: string }[]): DemoAccount[] {
+  const out: DemoAccount[] = [];
+  for (const d of departments) {
+    const have = (role: Role) => DEMO_ACCOUNTS.filter((a) => a.department === d.code && a.role === role).length;
+    const need: Record<string, number> = { clerk: 1 - have('clerk'), approver: 2 - have('approver'), payout: 1 - have('payout') };
+    for (const st of STAFF) {
+      if (need[st.role] <= 0) continue;
+      need[st.role] -= 1;
+      out.push({ username: `${d.code}-${st.suffix}`, display_name: `${d.name}${st.title}`, role: st.role, department: d.code });
+    }
+  }
+  return out;
+}
+
+export async function seedAccounts(ctx: Ctx, q: Queryable, entityOf: (profile: 'enterprise' | 'resident') => string, departments: { code: string; name: string }[] = []): Promise<void> {
+  for (const a of [...DEMO_ACCOUNTS, ...departmentStaff(departments)]) {
     const exists = await q.query('SELECT 1 FROM users WHERE username = $1', [a.username]);
     if (exists.rows.length) continue;
     await createUser(ctx, q, { username: a.username, display_name: a.display_name, role: a.role, password: DEMO_PASSWORD, ...(a.department ? { department: a.department } : {}), ...(a.profile ? { entity_id: entityOf(a.profile) } : {}) }, undefined);

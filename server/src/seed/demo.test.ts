@@ -32,8 +32,26 @@ describe.each(DATABASES)('the demo seed on %s', (kind) => {
     const tok = await env.login('resident');
     const r = await env.app.inject({ method: 'POST', url: `/api/v1/entities/${resident}/facts`, headers: bearer(tok), payload: { field: 'birth_date', value: '1940-03-16' } });
     expect(r.statusCode).toBe(409);
-    expect(r.json().message).toContain('police');
-    expect(r.json().message).not.toContain('market');
+    expect(r.json().message).toContain('公安');
+    expect(r.json().message).not.toContain('市场监管');
+  });
+
+  it('staffs every department that owns an item or performs a review step: a clerk, two approvers, a payout officer', async () => {
+    const steps = await env.db.query<{ department: string }>(
+      `SELECT DISTINCT COALESCE(s->>'department', i.department) AS department
+         FROM items i JOIN item_versions v ON v.item_id = i.id
+         CROSS JOIN LATERAL jsonb_array_elements(COALESCE(v.body->'review_steps', '[]'::jsonb)) s
+       UNION SELECT DISTINCT department FROM items`,
+    );
+    expect(steps.rows.length).toBeGreaterThan(10);
+    const staff = await env.db.query<{ department: string; role: string; n: string }>("SELECT department, role, count(*)::text AS n FROM users WHERE department IS NOT NULL GROUP BY 1, 2");
+    const count = (d: string, role: string) => Number(staff.rows.find((r) => r.department === d && r.role === role)?.n ?? 0);
+    for (const { department } of steps.rows) {
+      expect(count(department, 'clerk'), department).toBeGreaterThanOrEqual(1);
+      expect(count(department, 'approver'), department).toBeGreaterThanOrEqual(2);
+      expect(count(department, 'payout'), department).toBeGreaterThanOrEqual(1);
+    }
+    await env.login('lc-czj-approver');
   });
 
   it('gives everyone a sealed 19-digit payee account, so a payout officer can batch the granted cases', async () => {

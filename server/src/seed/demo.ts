@@ -76,7 +76,9 @@ export async function seedDemo(ctx: Ctx, log: (s: string) => void): Promise<void
     const r = await ctx.db.query<{ id: string }>('SELECT id::text AS id FROM entities WHERE key_hash = $1', [entityKeyHash(ctx.crypto, p.kind, key)]);
     ids.set(p.username, r.rows[0].id);
   }
-  await ctx.db.tx((q) => seedAccounts(ctx, q, (profile) => ids.get(profile)!));
+  const working = new Set(cat.items.flatMap((i) => [i.department, ...i.review_steps.map((st) => st.department ?? i.department)]));
+  const depts = await ctx.db.query<{ code: string; name: string }>('SELECT code, name FROM departments WHERE code = ANY($1::text[]) ORDER BY code', [[...working]]);
+  await ctx.db.tx((q) => seedAccounts(ctx, q, (profile) => ids.get(profile)!, depts.rows));
   step('各角色示例账号 / demo accounts');
   // The population import queued one re-match per entity; the full match below covers them.
   await ctx.db.query("DELETE FROM jobs WHERE queue = 'match.entity' AND status = 'queued'");
