@@ -77,7 +77,8 @@ describe.each(DATABASES)('push dispatcher (%s)', (kind) => {
     const s = await dispatcher.runOnce();
     expect(s.sent).toBe(first.deliveries);
     expect(email.sent.map((m) => m.to).sort()).toEqual(['a@example.cn', 'a@example.cn']);
-    expect(webhook.sent[0].to).toBe('http://127.0.0.1:9/hook');
+    // The endpoint's own secret travels with its address (the adapter signs with it).
+    expect(JSON.parse(webhook.sent[0].to)).toEqual({ url: 'http://127.0.0.1:9/hook', secret: 's3cret-s3cret-s3cret' });
     expect(webhook.sent[0].event).toMatchObject({ kind: 'payout_made', entity_id: a });
     expect(JSON.stringify(webhook.sent[0].event)).not.toContain('138');
     expect((await deliveries(aPaid)).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
