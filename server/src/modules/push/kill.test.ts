@@ -28,6 +28,7 @@ const KEY = Buffer.alloc(32, 9);
 const ENTITIES = 500;
 
 const KILLS = 10;
+const PER_ROUND = 75;
 
 interface Target {
   env: Record<string, string | undefined>;
@@ -39,7 +40,7 @@ async function target(kind: 'pglite' | 'postgres', smtpPort: number): Promise<Ta
   const dir = mkdtempSync(join(tmpdir(), 'kx-push-kill-'));
   const base = {
     ...process.env, KX_DATA_DIR: dir, KX_DATA_KEY: KEY.toString('hex'), DATABASE_URL: undefined, KX_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    KX_CHANNEL_RATES: 'email=5000', KX_PUSH_LEASE_SECONDS: '2', KX_PUSH_CLAIM: '40', KX_PUSH_BACKOFF_MS: '200', LOG_LEVEL: 'silent',
+    KX_CHANNEL_RATES: 'email=5000', KX_PUSH_LEASE_SECONDS: '2', KX_PUSH_CLAIM: '10', KX_PUSH_BACKOFF_MS: '200', LOG_LEVEL: 'silent',
   };
   if (kind === 'pglite') return { env: base, open: () => openPglite(join(dir, 'pgdata')), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   const url = new URL(process.env.DATABASE_URL!);
@@ -58,8 +59,8 @@ async function target(kind: 'pglite' | 'postgres', smtpPort: number): Promise<Ta
   };
 }
 
-/** 500 people with an e-mail address; a newly-eligible notice for each, a grant notice for every second one. */
-async function seed(db: Db): Promise<number> {
+/** 500 people with an e-mail address. */
+async function seed(db: Db): Promise<string[]> {
   await migrate(db);
   await seedDepartments(db);
   const crypto = createFieldCrypto(KEY);
@@ -68,12 +69,18 @@ async function seed(db: Db): Promise<number> {
     `INSERT INTO push_contacts (party, channel, address_enc, locale, updated_at) SELECT 'entity:' || t.id, 'email', t.a, 'zh-CN', now() FROM unnest($1::bigint[], $2::text[]) AS t(id, a)`,
     [ids, ids.map((id) => crypto.encrypt(`p${id}@example.cn`))],
   );
+  return ids;
+}
+
+/** Fresh work for one round, so that every kill lands on a dispatcher with notices to send
+ *  (however fast the machine): a newly-eligible notice for each of 75 people, in turn. */
+async function addRound(db: Db, ids: string[], round: number): Promise<number> {
+  const share = ids.slice((round * PER_ROUND) % ids.length).concat(ids).slice(0, PER_ROUND);
   const r = await db.query(
     `INSERT INTO inbox (entity_id, kind, title, body, cause_key, item_id)
-     SELECT t.id, k.kind, '通知 / Notice', '正文 / Body', k.kind || ':' || t.id, 'kill-item'
-       FROM unnest($1::bigint[]) AS t(id) CROSS JOIN (VALUES ('newly_eligible'), ('grant')) AS k(kind)
-      WHERE k.kind = 'newly_eligible' OR t.id % 2 = 0`,
-    [ids],
+     SELECT t.id, 'newly_eligible', '通知 / Notice', '正文 / Body', 'newly_eligible:kill-item-' || $2 || ':' || t.id, 'kill-item-' || $2
+       FROM unnest($1::bigint[]) AS t(id)`,
+    [share, round],
   );
   return r.rowCount;
 }
@@ -119,14 +126,20 @@ describe.each(DATABASES)('push dispatcher killed with SIGKILL ten times (%s)', (
     peer = await startSmtpPeer();
     t = await target(kind, peer.port);
     let db = await t.open();
-    const notices = await seed(db);
+    const ids = await seed(db);
     await db.close();
 
     const kills: string[] = [];
+    let notices = 0;
     for (let k = 0; k < KILLS; k++) {
+      db = await t.open();
+      notices += await addRound(db, ids, k);
+      await db.close();
+      // A third of the kills land during start-up or the first claims, the rest after a random
+      // number of claimed batches (10 deliveries each) of this round's work, plus a few ms.
       const from = k % 3 === 2 ? 'spawn' : 'run';
       const line = from === 'run' ? random(6) : 0;
-      const afterMs = from === 'run' ? random(150) : random(3000);
+      const afterMs = from === 'run' ? random(20) : 300 + random(1500);
       const before = peer.messages.length;
       const o = await runChild(t.env, { afterMs, from, line });
       if (!o.killed) expect(o.code, o.stderr).toBe(0);
