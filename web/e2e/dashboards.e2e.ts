@@ -60,7 +60,7 @@ describe('dashboards (智能成图)', () => {
       await login(page, 'mzj-clerk');
       await page.goto('/console/dashboards');
       await expect.poll(() => page.locator('[data-chart]:has(canvas)').count(), { timeout: 30_000 }).toBe(8);
-      await page.getByText('本部门：lc-mzj').waitFor();
+      await page.getByText(/^本部门：.*民政局$/).waitFor();
       expect(await page.getByRole('combobox', { name: '部门' }).count()).toBe(0);
       const csv = await download(page, page.getByRole('button', { name: /^CSV .*按部门/ }));
       const rows = csv.bytes.toString('utf8').split('\r\n').filter(Boolean).slice(1);

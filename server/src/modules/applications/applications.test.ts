@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
+import { usccFromSerial } from '@kx/data';
 import { verifyAudit } from '../audit/audit.ts';
 import { payableCases } from '../payouts/cases.ts';
 import { call, cast, ENTERPRISE_FACTS, PDF, upload, publishItems, seedEntity, wengang, withCalendar, type Cast } from './fixtures.ts';
@@ -55,6 +56,17 @@ describe.each(DATABASES)('an online application on %s', (kind) => {
     // The same request again finds the same application.
     const again = await call(env, t.applicant, 'POST', '/api/v1/applications', { item_id: 'app-test-wengang' });
     expect([again.status, again.body.id]).toEqual([200, appId]);
+  });
+
+  it('starts one application when the same request arrives twice at once (a double click)', async () => {
+    const { region, name, ...hrss } = ENTERPRISE_FACTS;
+    const uscc = usccFromSerial('371502', 4242);
+    const other = await seedEntity(env.ctx, 'enterprise', uscc, { region, uscc, name: `${name}二` }, 'market');
+    await seedEntity(env.ctx, 'enterprise', uscc, { ...hrss, uscc: undefined }, 'hrss');
+    const b = await cast(env, other, 'twice.');
+    const [x, y] = await Promise.all([1, 2].map(() => call(env, b.applicant, 'POST', '/api/v1/applications', { item_id: 'app-test-wengang' })));
+    expect([x.status, y.status].sort()).toEqual([200, 201]);
+    expect(x.body.id).toBe(y.body.id);
   });
 
   it('refuses to submit with the list of missing facts and materials', async () => {

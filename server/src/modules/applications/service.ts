@@ -48,14 +48,17 @@ export async function startApplication(ctx: Ctx, by: Principal, itemId: string):
     const now = ctx.now();
     const { item, department } = await applicableItem(q, itemId, today);
     const period = periodKey(item.period, today);
-    const found = await q.query<{ id: string }>(
-      `SELECT id::text AS id FROM applications WHERE entity_id = $1 AND item_id = $2 AND period = $3 AND status NOT IN ('rejected', 'withdrawn')`,
-      [entityId, itemId, period],
-    );
-    if (found.rows[0]) {
+    const existing = async () => {
+      const found = await q.query<{ id: string }>(
+        `SELECT id::text AS id FROM applications WHERE entity_id = $1 AND item_id = $2 AND period = $3 AND status NOT IN ('rejected', 'withdrawn')`,
+        [entityId, itemId, period],
+      );
+      if (!found.rows[0]) return undefined;
       const app = await getApplication(q, found.rows[0].id);
       return { view: await applicationView(ctx, q, await followProfile(ctx, q, app, await loadItem(q, app.item_id, app.item_version))), created: false };
-    }
+    };
+    const before = await existing();
+    if (before) return before;
     const e = (await q.query<StoredEntity>('SELECT kind, facts, provenance FROM entities WHERE id = $1', [entityId])).rows[0];
     if (!e) throw notFound('主体', entityId);
     const verdict = evaluateItem(item, entityOf(ctx, e), ctx.dict, parseDate(today)!, { counterfactuals: false });
@@ -72,7 +75,13 @@ export async function startApplication(ctx: Ctx, by: Principal, itemId: string):
       [entityId, itemId, item.version, department, period, JSON.stringify(form), JSON.stringify(materials), by.userId, now],
     );
     const id = r.rows[0]?.id;
-    if (!id) throw new DomainError('CONFLICT', '同一事项本期已有申请，请刷新后查看', 'an application for this item and period already exists; reload it');
+    if (!id) {
+      // The same request twice at once (a double click, a page mounted twice): the other one
+      // created it a moment ago — this one finds it, as a repeated request does.
+      const raced = await existing();
+      if (raced) return raced;
+      throw new DomainError('CONFLICT', '同一事项本期已有申请，请刷新后查看', 'an application for this item and period already exists; reload it');
+    }
     await appendAudit(q, {
       actor: actorOf(by), action: 'application.create', subject: subject(id),
       detail: { item: `${itemId}@${item.version}`, verdict: verdict.verdict, fields_read: Object.keys(form.fields) },
