@@ -4,15 +4,13 @@
 // On PGlite (the data folder left by a killed process is reopened: PGlite replays its WAL)
 // and on PostgreSQL when DATABASE_URL is set.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASES, testConfig, TEST_NOW } from '../../../test/harness.ts';
 import { createCtx } from '../../context.ts';
-import { connectPostgres, openPglite, type Db } from '../../db/db.ts';
+import type { Db } from '../../db/db.ts';
+import { crashTarget, type CrashTarget } from '../../../test/crash.ts';
 import { migrate } from '../../db/migrate.ts';
 import { seedDepartments } from '../../seed/departments.ts';
 import { verifyAudit } from '../audit/audit.ts';
@@ -25,31 +23,7 @@ const ENTITIES = 10_000;
 const BUDGET_GRANTS = 7_500;
 const KILLS = 10;
 
-interface Target {
-  env: Record<string, string | undefined>;
-  open(): Promise<Db>;
-  drop(): Promise<void>;
-}
-
-async function target(kind: 'pglite' | 'postgres'): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), 'kx-grant-kill-'));
-  const base = { ...process.env, KX_DATA_DIR: dir, KX_DATA_KEY: KEY.toString('hex'), DATABASE_URL: undefined };
-  if (kind === 'pglite') return { env: base, open: () => openPglite(join(dir, 'pgdata')), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  const url = new URL(process.env.DATABASE_URL!);
-  const name = `kx_kill_${randomBytes(5).toString('hex')}`;
-  const admin = await connectPostgres(url.toString(), 1);
-  await admin.query(`CREATE DATABASE ${name}`);
-  url.pathname = `/${name}`;
-  return {
-    env: { ...base, DATABASE_URL: url.toString() },
-    open: () => connectPostgres(url.toString(), 3),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const target = (kind: 'pglite' | 'postgres') => crashTarget(kind, 'grant-kill', KEY);
 
 /** Four items over the same 10,000 elderly residents: a plain one, a stacking pair, one with a budget for 7,500. */
 async function seed(db: Db): Promise<void> {
@@ -116,7 +90,7 @@ async function counts(db: Db): Promise<Record<string, number>> {
 }
 
 describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kind) => {
-  let t: Target | undefined;
+  let t: CrashTarget | undefined;
   afterAll(async () => t?.drop());
 
   it('leaves each grant exactly once and none missing', async () => {

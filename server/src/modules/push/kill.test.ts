@@ -6,16 +6,14 @@
 // receiver's idempotency key), at most as many as were in flight. PGlite (the data folder a
 // killed process left, reopened) and PostgreSQL when DATABASE_URL is set.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSmtpPeer, type SmtpPeer } from '../../../test/peers/smtp-peer.ts';
 import { DATABASES } from '../../../test/harness.ts';
 import { createFieldCrypto } from '../../crypto/fields.ts';
-import { connectPostgres, openPglite, type Db } from '../../db/db.ts';
+import type { Db } from '../../db/db.ts';
+import { crashTarget, type CrashTarget } from '../../../test/crash.ts';
 import { migrate } from '../../db/migrate.ts';
 import { seedDepartments } from '../../seed/departments.ts';
 import { PUSH_DEFAULTS } from './dispatch.ts';
@@ -30,34 +28,10 @@ const ENTITIES = 500;
 const KILLS = 10;
 const PER_ROUND = 75;
 
-interface Target {
-  env: Record<string, string | undefined>;
-  open(): Promise<Db>;
-  drop(): Promise<void>;
-}
-
-async function target(kind: 'pglite' | 'postgres', smtpPort: number): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), 'kx-push-kill-'));
-  const base = {
-    ...process.env, KX_DATA_DIR: dir, KX_DATA_KEY: KEY.toString('hex'), DATABASE_URL: undefined, KX_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    KX_CHANNEL_RATES: 'email=5000', KX_PUSH_LEASE_SECONDS: '2', KX_PUSH_CLAIM: '10', KX_PUSH_BACKOFF_MS: '200', LOG_LEVEL: 'silent',
-  };
-  if (kind === 'pglite') return { env: base, open: () => openPglite(join(dir, 'pgdata')), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  const url = new URL(process.env.DATABASE_URL!);
-  const name = `kx_pushkill_${randomBytes(5).toString('hex')}`;
-  const admin = await connectPostgres(url.toString(), 1);
-  await admin.query(`CREATE DATABASE ${name}`);
-  url.pathname = `/${name}`;
-  return {
-    env: { ...base, DATABASE_URL: url.toString() },
-    open: () => connectPostgres(url.toString(), 3),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const target = (kind: 'pglite' | 'postgres', smtpPort: number) =>
+  crashTarget(kind, 'push-kill', KEY, {
+    KX_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, KX_CHANNEL_RATES: 'email=5000', KX_PUSH_LEASE_SECONDS: '2', KX_PUSH_CLAIM: '10', KX_PUSH_BACKOFF_MS: '200', LOG_LEVEL: 'silent',
+  });
 
 /** 500 people with an e-mail address. */
 async function seed(db: Db): Promise<string[]> {
@@ -114,7 +88,7 @@ function runChild(env: Record<string, string | undefined>, kill?: { afterMs: num
 }
 
 describe.each(DATABASES)('push dispatcher killed with SIGKILL ten times (%s)', (kind) => {
-  let t: Target | undefined;
+  let t: CrashTarget | undefined;
   let peer: SmtpPeer | undefined;
   afterAll(async () => {
     await t?.drop();
