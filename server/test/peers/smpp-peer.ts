@@ -37,6 +37,8 @@ export interface SmppPeer {
   undeliverable(number: string): void;
   /** Send receipts (default) or keep quiet. */
   receipts(on: boolean): void;
+  /** Answer the later parts of a long message only after `ms`, so part 1's receipt comes first. */
+  slowLaterParts(ms: number): void;
   /** Close every bound session from the SMSC side. */
   dropAll(): void;
   close(): Promise<void>;
@@ -48,7 +50,7 @@ export async function startSmppPeer(systemId = 'kx_test', password = 'pw123', li
   const refused = new Set<string>();
   const undelivered = new Set<string>();
   const partial = new Map<string, { parts: string[]; ids: string[] }>();
-  const state = { throttled: 0, nextId: 1, submits: 0, binds: 0, receipts: true };
+  const state = { throttled: 0, nextId: 1, submits: 0, binds: 0, receipts: true, laterPartsMs: 0 };
 
   const receipt = (session: Session, pdu: PDU, messageId: string) => {
     const to = String(pdu.destination_addr);
@@ -63,6 +65,12 @@ export async function startSmppPeer(systemId = 'kx_test', password = 'pw123', li
   };
 
   const onSubmit = (session: Session, pdu: PDU) => {
+    const seq = (pdu.short_message as { udh?: Buffer[] }).udh?.find((u) => u[0] === 0x00)?.[4] ?? 1;
+    if (seq > 1 && state.laterPartsMs > 0) setTimeout(() => answerSubmit(session, pdu), state.laterPartsMs);
+    else answerSubmit(session, pdu);
+  };
+
+  const answerSubmit = (session: Session, pdu: PDU) => {
     const to = String(pdu.destination_addr);
     if (state.throttled > 0) {
       state.throttled--;
@@ -144,6 +152,9 @@ export async function startSmppPeer(systemId = 'kx_test', password = 'pw123', li
     undeliverable: (n) => undelivered.add(n),
     receipts: (on) => {
       state.receipts = on;
+    },
+    slowLaterParts: (ms) => {
+      state.laterPartsMs = ms;
     },
     dropAll: () => {
       for (const s of [...server.sessions]) s.destroy();

@@ -96,6 +96,22 @@ describe('the SMS channel over SMPP against the smpp package\'s server', () => {
     expect(receipts.slice(before)).toEqual([{ deliveryId: 's2', providerId: got.messageIds.at(-1), state: 'delivered' }]);
   });
 
+  it('holds a part\'s receipt that comes before the next part is acknowledged, and reports the delivery once', async () => {
+    peer.slowLaterParts(80);
+    try {
+      const long = `【政策快享】${'您已符合“一次性创业补贴”条件。'.repeat(6)}`;
+      const before = receipts.length;
+      expect(await sms.send(message({ deliveryId: 's2b', body: long }))).toMatchObject({ status: 'sent' });
+      const got = peer.messages.find((m) => m.deliveryId === 's2b')!;
+      expect(got.parts).toBeGreaterThan(1);
+      await until(() => receipts.length > before);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(receipts.slice(before)).toEqual([{ deliveryId: 's2b', providerId: got.messageIds.at(-1), state: 'delivered' }]);
+    } finally {
+      peer.slowLaterParts(0);
+    }
+  });
+
   it('sends English text in the GSM alphabet', async () => {
     const body = 'Kuaixiang: you are eligible for the elderly allowance (CNY 100.00/month) {auto}.';
     await sms.send(message({ deliveryId: 's3', locale: 'en', body }));

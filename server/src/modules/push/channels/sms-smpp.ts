@@ -70,7 +70,11 @@ export function receiptState(pdu: PDU): { providerId?: string; stat?: string } {
 
 interface Pending {
   deliveryId: string;
+  /** Parts acknowledged by the SMSC whose final receipt has not come yet. */
   parts: Set<string>;
+  /** True while later parts are still being submitted: a fast receipt for part 1 must wait. */
+  submitting: boolean;
+  lastProviderId?: string;
   failed?: string;
 }
 
@@ -206,10 +210,16 @@ export class SmppGateway implements SmsGateway {
       return;
     }
     pending.parts.delete(providerId);
+    pending.lastProviderId = providerId;
     if (stat !== 'DELIVRD') pending.failed ??= stat;
-    if (pending.parts.size > 0) return;
+    this.settle(pending);
+  }
+
+  /** Reports the delivery once every part is submitted and every part's receipt is in. */
+  private settle(pending: Pending): void {
+    if (pending.submitting || pending.parts.size > 0 || !pending.lastProviderId) return;
     this.opts.onReceipt?.({
-      deliveryId: pending.deliveryId, providerId, state: pending.failed ? 'failed' : 'delivered', ...(pending.failed ? { error: pending.failed } : {}),
+      deliveryId: pending.deliveryId, providerId: pending.lastProviderId, state: pending.failed ? 'failed' : 'delivered', ...(pending.failed ? { error: pending.failed } : {}),
     });
   }
 
@@ -242,6 +252,11 @@ export class SmppGateway implements SmsGateway {
     this.reference = (this.reference + 1) & 0xff;
     const segments = smppSegments(sms.text, this.reference);
     const ids: string[] = [];
+    // each part is remembered as soon as it is acknowledged: its receipt may come before the next part's answer
+    const pending: Pending = { deliveryId: sms.deliveryId, parts: new Set(), submitting: true };
+    const forget = () => {
+      for (const id of ids) this.parts.delete(id);
+    };
     for (const seg of segments) {
       let resp: PDU;
       try {
@@ -256,6 +271,7 @@ export class SmppGateway implements SmsGateway {
           kx_delivery_id: sms.deliveryId,
         });
       } catch (err) {
+        forget();
         return { status: 'retry', error: (err as Error).message };
       }
       const status = resp.command_status;
@@ -263,18 +279,22 @@ export class SmppGateway implements SmsGateway {
         const name = Object.entries(smpp.errors).find(([, v]) => v === status)?.[0] ?? `0x${status.toString(16)}`;
         const error = `SMSC answered ${name}${ids.length ? ` after ${ids.length} of ${segments.length} parts` : ''}`;
         this.log.warn({ channel: 'sms', gateway: 'smpp', deliveryId: sms.deliveryId, status: name }, 'submit_sm refused');
+        forget(); // the delivery is retried or failed as a whole; receipts of parts already sent are not its answer
         if (status === smpp.errors.ESME_RTHROTTLED) return { status: 'retry', error, retryAfterMs: 1000 };
         return TRANSIENT.has(status) ? { status: 'retry', error } : { status: 'failed', error };
       }
-      ids.push(String(resp.message_id));
+      const id = String(resp.message_id);
+      ids.push(id);
+      this.remember(id, pending);
     }
-    this.remember(sms.deliveryId, ids);
+    pending.submitting = false;
+    this.settle(pending);
     return { status: 'sent', providerId: ids[0] };
   }
 
-  private remember(deliveryId: string, ids: string[]): void {
-    const pending: Pending = { deliveryId, parts: new Set(ids) };
-    for (const id of ids) this.parts.set(id, pending);
+  private remember(providerId: string, pending: Pending): void {
+    pending.parts.add(providerId);
+    this.parts.set(providerId, pending);
     // receipts that never come must not grow the map without end: forget the oldest
     while (this.parts.size > 200_000) this.parts.delete(this.parts.keys().next().value!);
   }
