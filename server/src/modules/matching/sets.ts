@@ -20,14 +20,14 @@ export interface StoredSet {
 }
 
 /** The newest set of each item (any version), of one verdict (and the other's blob with `both`). */
-export async function latestSets(q: Queryable, itemIds: readonly string[], verdict: SetVerdict = 'eligible', both = false): Promise<Map<string, StoredSet>> {
-  if (!itemIds.length) return new Map();
+export async function latestSets(q: Queryable, itemIds: readonly string[] | 'all', verdict: SetVerdict = 'eligible', both = false): Promise<Map<string, StoredSet>> {
+  if (itemIds !== 'all' && !itemIds.length) return new Map();
   const [col, otherCol] = verdict === 'eligible' ? ['eligible', 'undetermined'] : ['undetermined', 'eligible'];
   const r = await q.query<{ item_id: string; version: number; computed_at: Date | string; as_of: string; blob: Uint8Array; count: number; other: Uint8Array | null }>(
     `SELECT DISTINCT ON (s.item_id) s.item_id, s.version, s.computed_at, s.as_of::text AS as_of, s.${col} AS blob, s.${col}_count AS count,
             ${both ? `s.${otherCol}` : 'NULL::bytea'} AS other
-       FROM item_sets s WHERE s.item_id = ANY($1::text[]) ORDER BY s.item_id, s.version DESC`,
-    [itemIds],
+       FROM item_sets s WHERE $1::text[] IS NULL OR s.item_id = ANY($1::text[]) ORDER BY s.item_id, s.version DESC`,
+    [itemIds === 'all' ? null : itemIds],
   );
   return new Map(
     r.rows.map((x) => [

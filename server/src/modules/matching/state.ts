@@ -44,24 +44,30 @@ interface Baseline {
 /** The newest eligible set of each item, for the entity jobs' "was it eligible before?". */
 export class BaselineCache {
   private sets = new Map<string, Baseline | null>();
+  /** Whether every stored set of this epoch has been loaded (a miss is then an item without one yet). */
+  private complete = false;
   private epoch: string | null | undefined;
 
   /** Drops everything when some set was written since (the sets epoch moved). */
   sync(epoch: string | null): void {
     if (epoch !== this.epoch) {
       this.sets.clear();
+      this.complete = false;
       this.epoch = epoch;
     }
   }
 
+  /**
+   * The sets are small (5 MB for 2,729 items at 1,000,000 entities), so the first miss after the
+   * epoch moved loads them all in one query: otherwise each of the next jobs would wait for a
+   * round trip and a decode of the few sets it touches first (the p99 of profile updates).
+   */
   async get(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Baseline | null>> {
-    const missing = itemIds.filter((id) => !this.sets.has(id));
-    if (missing.length) {
-      const found = await latestSets(q, missing, 'eligible');
-      for (const id of missing) {
-        const s = found.get(id);
-        this.sets.set(id, s ? { version: s.version, computedAt: s.computedAt.getTime(), eligible: compact(await decodeBits(s.blob)) } : null);
-      }
+    if (itemIds.some((id) => !this.sets.has(id))) {
+      const found = await latestSets(q, this.complete ? itemIds.filter((id) => !this.sets.has(id)) : 'all', 'eligible');
+      for (const [id, s] of found) this.sets.set(id, { version: s.version, computedAt: s.computedAt.getTime(), eligible: compact(await decodeBits(s.blob)) });
+      this.complete = true;
+      for (const id of itemIds) if (!this.sets.has(id)) this.sets.set(id, null);
     }
     return new Map(itemIds.map((id) => [id, this.sets.get(id) ?? null]));
   }
