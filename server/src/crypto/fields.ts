@@ -2,7 +2,7 @@
 // with SM4 when configured — SM4-CTR with an HMAC-SM3 tag (encrypt-then-MAC), because
 // Node's OpenSSL ships SM4 and SM3 but not SM4-GCM — and a keyed hash (blind index, HMAC)
 // so that a record can be found by its 身份证号 without storing the number in clear.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type CipherName = 'aes-256-gcm' | 'sm4-gcm';
 
@@ -19,6 +19,23 @@ export interface FieldCrypto {
 
 const VERSION = 'v1';
 const derive = (master: Buffer, info: string, len: number) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, len));
+// A key object made once: given a raw Buffer, every cipher object would import the key anew
+// (a third of a decryption's cost; a snapshot decrypts millions of values).
+const keyOf = (master: Buffer, info: string, len: number): KeyObject => createSecretKey(derive(master, info, len));
+
+// Nonces come from the CSPRNG in blocks: one system call per 1,024 values instead of one per
+// value (sealing is half of a bulk load's preparation). Each nonce is still used once.
+const NONCES = Buffer.alloc(16 * 1024);
+let nonceAt = NONCES.length;
+function nonce(len: number): Buffer {
+  if (nonceAt + len > NONCES.length) {
+    randomFillSync(NONCES);
+    nonceAt = 0;
+  }
+  const iv = NONCES.subarray(nonceAt, nonceAt + len);
+  nonceAt += len;
+  return iv;
+}
 
 interface Algo {
   tag: string;
@@ -27,31 +44,36 @@ interface Algo {
 }
 
 function aesGcm(master: Buffer): Algo {
-  const key = derive(master, 'kx-field-aes-256-gcm', 32);
+  const key = keyOf(master, 'kx-field-aes-256-gcm', 32);
   return {
     tag: 'a',
     seal(plain) {
-      const iv = randomBytes(12);
+      const iv = nonce(12);
       const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain), c.final()]);
+      // GCM is a stream mode: update gives every byte, final only checks and ends.
+      const body = c.update(plain);
+      c.final();
       return Buffer.concat([iv, c.getAuthTag(), body]);
     },
     open(raw) {
       const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
       d.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([d.update(raw.subarray(28)), d.final()]);
+      const plain = d.update(raw.subarray(28));
+      // Throws when the tag does not match: nothing is returned unauthenticated.
+      d.final();
+      return plain;
     },
   };
 }
 
 function sm4CtrSm3(master: Buffer): Algo {
-  const key = derive(master, 'kx-field-sm4-ctr', 16);
-  const macKey = derive(master, 'kx-field-sm4-mac', 32);
+  const key = keyOf(master, 'kx-field-sm4-ctr', 16);
+  const macKey = keyOf(master, 'kx-field-sm4-mac', 32);
   const mac = (data: Buffer) => createHmac('sm3', macKey).update(data).digest();
   return {
     tag: 's',
     seal(plain) {
-      const iv = randomBytes(16);
+      const iv = nonce(16);
       const c = createCipheriv('sm4-ctr', key, iv);
       const body = Buffer.concat([iv, c.update(plain), c.final()]);
       return Buffer.concat([mac(body), body]);
@@ -71,7 +93,7 @@ export function createFieldCrypto(master: Buffer, cipher: CipherName = 'aes-256-
   // Both algorithms can read: a city that switches to SM4 still reads older AES records.
   const algos = { a: aesGcm(master), s: sm4CtrSm3(master) };
   const current = cipher === 'sm4-gcm' ? algos.s : algos.a;
-  const macKey = derive(master, 'kx-blind-index', 32);
+  const macKey = keyOf(master, 'kx-blind-index', 32);
   return {
     cipher,
     encrypt(plain) {

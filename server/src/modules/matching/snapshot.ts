@@ -191,7 +191,7 @@ export class Snapshot {
     this.rowVersion[r] = row.version;
     const values = this.values;
     values[0] = row.kind;
-    for (let j = 0; j < this.fields.length; j++) values[j + 1] = this.decoder.value(j, row.facts[this.fields[j]]);
+    this.decoder.row(row.facts, values, 1);
     return this.writer.writeRow(r, values).reshaped || reshaped;
   }
 
