@@ -10294,7 +10294,7 @@ export interface paths {
         };
         /**
          * 主体可享受的政策（实时计算，可按日期重放）/ what an entity is entitled to (computed now; replayable as of a date)
-         * @description 本主体用户与管理员看到全部事项的结论、原因、金额、缺少的事实与改进建议；部门工作人员只看到本部门事项的结论，不含事实。 / Its own user and admins see every verdict explained; department staff see verdicts of their own items only, no facts.
+         * @description 本主体用户与管理员看到全部事项的结论，符合与待定事项附金额、原因与缺少的事实；逐条件说明与怎样才能符合用 explain=full 一并获取，或逐个事项用 GET /api/v1/entities/{id}/matches/{item}。部门工作人员只看到本部门事项的结论，不含事实。 / Its own user and admins see every verdict, with the amount, reason and missing facts of the eligible and undetermined items; the condition-by-condition explanation and counterfactuals come with explain=full, or per item from GET /api/v1/entities/{id}/matches/{item}. Department staff see verdicts of their own items only, no facts.
          */
         get: {
             parameters: {
@@ -10305,6 +10305,8 @@ export interface paths {
                     lang?: "zh" | "en";
                     /** @description 同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only) */
                     ineligible?: boolean;
+                    /** @description full：每个符合与待定事项附逐条件说明（explanation），最接近的几个待定事项附怎样才能符合（counterfactuals），较慢。默认不含二者：逐个事项用 GET /api/v1/entities/{id}/matches/{item} 获取。 / full: every eligible and undetermined item with its condition-by-condition explanation, and the closest undetermined ones with counterfactuals (slower). By default neither: get them per item from GET /api/v1/entities/{id}/matches/{item}. */
+                    explain?: "full";
                 };
                 header?: never;
                 path: {
@@ -10342,14 +10344,15 @@ export interface paths {
                                 department: string;
                                 mode: string;
                                 verdict: "eligible" | "ineligible" | "undetermined";
+                                /** @description 先于规则判定的原因（如不在有效期内）/ why, when decided before the rule (e.g. outside validity) */
                                 reason?: unknown;
-                                /** @description 缺少的事实，按作用排序 / missing facts, ranked */
+                                /** @description 缺少的事实（字段、名称、来源、补充提示），按作用排序 / missing facts (field, label, source, hint), ranked */
                                 missing?: unknown[];
                                 /** @description 金额、公式与输入 / amount, formula and inputs */
                                 amount?: unknown;
-                                /** @description 逐条件说明 / condition by condition */
+                                /** @description 逐条件说明（列表中仅 explain=full 时给出；单个事项接口总是给出）/ condition by condition (in the list only with explain=full; the one-item route: always) */
                                 explanation?: unknown;
-                                /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
+                                /** @description 怎样才能符合（列表中仅 explain=full 时给出，且只给最接近的几个待定事项；单个事项接口总是给出）/ what would make it eligible (in the list only with explain=full, for the closest undetermined items; the one-item route: always) */
                                 counterfactuals?: unknown[];
                             } & {
                                 [key: string]: unknown;
@@ -10361,14 +10364,15 @@ export interface paths {
                                 department: string;
                                 mode: string;
                                 verdict: "eligible" | "ineligible" | "undetermined";
+                                /** @description 先于规则判定的原因（如不在有效期内）/ why, when decided before the rule (e.g. outside validity) */
                                 reason?: unknown;
-                                /** @description 缺少的事实，按作用排序 / missing facts, ranked */
+                                /** @description 缺少的事实（字段、名称、来源、补充提示），按作用排序 / missing facts (field, label, source, hint), ranked */
                                 missing?: unknown[];
                                 /** @description 金额、公式与输入 / amount, formula and inputs */
                                 amount?: unknown;
-                                /** @description 逐条件说明 / condition by condition */
+                                /** @description 逐条件说明（列表中仅 explain=full 时给出；单个事项接口总是给出）/ condition by condition (in the list only with explain=full; the one-item route: always) */
                                 explanation?: unknown;
-                                /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
+                                /** @description 怎样才能符合（列表中仅 explain=full 时给出，且只给最接近的几个待定事项；单个事项接口总是给出）/ what would make it eligible (in the list only with explain=full, for the closest undetermined items; the one-item route: always) */
                                 counterfactuals?: unknown[];
                             } & {
                                 [key: string]: unknown;
@@ -10482,8 +10486,6 @@ export interface paths {
                     as_of?: string;
                     /** @description 只返回一种语言的文字 / texts in one language only */
                     lang?: "zh" | "en";
-                    /** @description 同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only) */
-                    ineligible?: boolean;
                 };
                 header?: never;
                 path: {
@@ -10508,14 +10510,15 @@ export interface paths {
                             department: string;
                             mode: string;
                             verdict: "eligible" | "ineligible" | "undetermined";
+                            /** @description 先于规则判定的原因（如不在有效期内）/ why, when decided before the rule (e.g. outside validity) */
                             reason?: unknown;
-                            /** @description 缺少的事实，按作用排序 / missing facts, ranked */
+                            /** @description 缺少的事实（字段、名称、来源、补充提示），按作用排序 / missing facts (field, label, source, hint), ranked */
                             missing?: unknown[];
                             /** @description 金额、公式与输入 / amount, formula and inputs */
                             amount?: unknown;
-                            /** @description 逐条件说明 / condition by condition */
+                            /** @description 逐条件说明（列表中仅 explain=full 时给出；单个事项接口总是给出）/ condition by condition (in the list only with explain=full; the one-item route: always) */
                             explanation?: unknown;
-                            /** @description 怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always) */
+                            /** @description 怎样才能符合（列表中仅 explain=full 时给出，且只给最接近的几个待定事项；单个事项接口总是给出）/ what would make it eligible (in the list only with explain=full, for the closest undetermined items; the one-item route: always) */
                             counterfactuals?: unknown[];
                         } & {
                             [key: string]: unknown;

@@ -26,9 +26,18 @@ describe('journey (a): a resident sees an auto-grant, its explanation and eviden
 
       // the explanation, condition by condition, of the first auto item
       const card = page.locator('.ant-card').filter({ has: page.getByText('免申即享：无需申请', { exact: false }) }).first();
+      // (asked for on opening: the list carries no explanations)
       await card.getByText('逐条说明').click();
+      await card.locator('li[data-result="T"]').first().waitFor();
       await expect.poll(async () => (await card.innerText()).length).toBeGreaterThan(80);
       await j.shot(page, 'explanation');
+
+      // the items it does not meet: listed when their tab is opened, each explained when opened
+      await page.getByRole('tab', { name: /^不符合 \(\d+\)$/ }).click();
+      const notMet = page.getByRole('tabpanel').locator('.ant-collapse-item').first();
+      await notMet.waitFor();
+      await notMet.locator('.ant-collapse-header').click();
+      await notMet.locator('li[data-result="F"]').first().waitFor();
 
       // my grants: the amount and the evidence (data used, source, date)
       await page.goto('/me/grants');

@@ -39,12 +39,20 @@ export interface TraceNode {
 
 export const tri = (b: boolean): Tri => (b ? 'T' : 'F');
 
+// A rule's literals are the same at every evaluation (and values are never mutated), so a
+// number, date or list literal is converted once: parsing a decimal per evaluation was a
+// good part of explaining an entity's list.
+const literals = new WeakMap<object, RV>();
+
 function litValue(v: Extract<Expr, { op: 'lit' }>['value']): RV {
   if (typeof v === 'boolean') return { t: 'bool', v };
   if (typeof v === 'string') return { t: 'str', v };
-  if ('num' in v) return { t: 'num', v: dec(v.num) };
-  if ('date' in v) return { t: 'date', v: parseDate(v.date)! };
-  return { t: 'list', v: v.list.map(litValue) };
+  let r = literals.get(v);
+  if (!r) {
+    r = 'num' in v ? { t: 'num', v: dec(v.num) } : 'date' in v ? { t: 'date', v: parseDate(v.date)! } : { t: 'list', v: v.list.map(litValue) };
+    literals.set(v, r);
+  }
+  return r;
 }
 
 export function fieldValue(ctx: EvalContext, facts: Facts, name: string): RV | undefined {

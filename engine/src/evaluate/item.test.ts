@@ -135,6 +135,33 @@ describe('the verdict of an item', () => {
     expect(none.missing.map((m) => [m.field, m.hint])).toEqual([['region', undefined]]);
   });
 
+  it('gives the same verdict, amount and ranked missing facts without explanation and counterfactuals (an entity\'s list)', () => {
+    const items = [
+      wengang,
+      item({ rule: 'employees >= 10 or (revenue >= 100 and rd_expense >= 5)', amount: 'employees * 100' }),
+      item({ rule: 'employees >= 10', region_scope: ['LC-JKQ'] }),
+      { ...wengang, valid_to: '2025-03-01' },
+    ];
+    const entities = [
+      ent({ region: '371502', ui_insured_local: true, ui_paid_months: 12, layoff_rate: 0.02, credit_status: 'good', size_class: 'small', rd_expense: 20000.1 }),
+      ent({ region: '371502', ui_insured_local: true, ui_paid_months: 12, credit_status: 'good' }),
+      ent({ region: '371502', ui_paid_months: 3 }),
+      ent({ region: '371502' }),
+      ent({ region: '371502', revenue: 150, rd_expense: 6 }),
+      ent({ region: '371502009', employees: 20 }),
+      ent({ employees: 3 }),
+    ];
+    const verdicts = new Set<string>();
+    for (const it of items)
+      for (const e of entities) {
+        const full = evaluateItem(it, e, TEST_DICT, day);
+        const brief = evaluateItem(it, e, TEST_DICT, day, { explain: false, counterfactuals: false });
+        expect(brief).toEqual({ ...full, explanation: null, counterfactuals: [] });
+        verdicts.add(full.verdict);
+      }
+    expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined']);
+  });
+
   it('finds a counterfactual on a threshold: 若从业人员 ≤ 300 人则符合', () => {
     const small = item({ rule: 'employees <= 300 and revenue < 20000' });
     const v = evaluateItem(small, ent({ region: '371502', employees: 350, revenue: 5000 }), TEST_DICT, day);

@@ -15,6 +15,7 @@ import { describeCondition, describeValue, fmtValue, type DescribeEnv } from '..
 import { explainTrace, type ExplainNode } from '../explain/explain.ts';
 import type { Text2 } from '../dictionary/types.ts';
 import { candidatesFor } from '../explain/candidates.ts';
+import { Compiler, type BoolFn } from './compile.ts';
 import { evalBool, evalNumber, fieldValue, traceBool, type EvalContext, type Tri, type TraceNode } from './interpret.ts';
 
 export interface MissingFact {
@@ -126,17 +127,28 @@ function candidatesOf(rule: Expr, field: string, ctx: EvalContext): Value[] {
   return c;
 }
 
-/** Ranks the missing facts by how much each would settle on its own. */
-export function rankMissing(rule: Expr, facts: Facts, ctx: EvalContext, fields: string[]): MissingFact[] {
+const TRI: readonly Tri[] = ['F', 'T', 'U'];
+
+/**
+ * Ranks the missing facts by how much each would settle on its own. `test` evaluates the rule
+ * (the interpreter by default; evaluateItem passes the rule compiled, which agrees with it).
+ */
+export function rankMissing(rule: Expr, facts: Facts, ctx: EvalContext, fields: string[], test: (f: Facts) => Tri = (f) => evalBool(rule, f, ctx)): MissingFact[] {
+  // One copy of the facts, each candidate set in it and the fact put back after (a copy per
+  // candidate was most of the cost of listing an entity's undetermined items).
+  const probe: Facts = { ...facts };
   const out = fields.map((field, order) => {
     const cands = candidatesOf(rule, field, ctx);
     let settled = 0;
     let eligible = false;
     for (const v of cands) {
-      const r = evalBool(rule, { ...facts, [field]: v }, ctx);
+      probe[field] = v;
+      const r = test(probe);
       if (r !== 'U') settled++;
       if (r === 'T') eligible = true;
     }
+    if (field in facts) probe[field] = facts[field];
+    else delete probe[field];
     const def = ctx.dict.fields.get(field);
     const m: MissingFact = { field, label: label(ctx.dict, field), source: def?.source ?? '', settles: cands.length ? settled / cands.length : 0, can_make_eligible: eligible };
     if (def?.type === 'region' && facts[field] !== undefined) m.hint = REFINE_REGION;
@@ -214,7 +226,7 @@ export function findCounterfactuals(rule: Expr, facts: Facts, ctx: EvalContext, 
   });
 }
 
-function amountOf(item: PolicyItem, facts: Facts, ctx: EvalContext, env: DescribeEnv): AmountResult | null {
+function amountOf(item: PolicyItem, facts: Facts, ctx: EvalContext, env: DescribeEnv, formula?: Text2): AmountResult | null {
   if (!item.amount) return null;
   const v = evalNumber(item.amount, facts, ctx);
   const inputs = fieldsOf(item.amount).map((f) => ({
@@ -227,7 +239,7 @@ function amountOf(item: PolicyItem, facts: Facts, ctx: EvalContext, env: Describ
   return {
     value: v === undefined ? null : decToString(v.toDecimalPlaces(2, 4 /* half up */)),
     ...(item.amount_unit ? { unit: item.amount_unit } : {}),
-    formula: { zh: describeValue(item.amount, env, 'zh'), en: describeValue(item.amount, env, 'en') },
+    formula: formula ?? { zh: describeValue(item.amount, env, 'zh'), en: describeValue(item.amount, env, 'en') },
     inputs,
   };
 }
@@ -251,6 +263,21 @@ interface Prepared {
   rule: Expr;
   bound: Expr;
   amount?: Expr;
+  /** Built on first use, for the dictionary they were built with. */
+  compiled?: { dict: Dictionary; fn: BoolFn; formula?: Text2 };
+}
+
+/** The bound rule compiled (a verdict without a trace) and the amount's formula text: per item and day. */
+function compiledOf(item: PolicyItem, p: Prepared, ctx: EvalContext): { fn: BoolFn; formula?: Text2 } {
+  if (p.compiled?.dict !== ctx.dict) {
+    const env: DescribeEnv = { dict: ctx.dict, params: ctx.params };
+    p.compiled = {
+      dict: ctx.dict,
+      fn: new Compiler(ctx).bool(p.bound),
+      ...(item.amount ? { formula: { zh: describeValue(item.amount, env, 'zh'), en: describeValue(item.amount, env, 'en') } } : {}),
+    };
+  }
+  return p.compiled;
 }
 
 // The item's rule (audience and region added) and its body and amount bound to a day's
@@ -289,11 +316,14 @@ export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary,
     };
   }
   const ctx = itemContext(item, dict, day);
-  const facts: Facts = { ...entity.facts, [ENTITY_KIND_FIELD]: entity.kind };
-  const { rule, bound, amount: boundAmount } = preparedOn(item, ctx);
+  // Facts that already say the entity's kind are read as they are (nothing below writes to them).
+  const facts: Facts = entity.facts[ENTITY_KIND_FIELD] === entity.kind ? entity.facts : { ...entity.facts, [ENTITY_KIND_FIELD]: entity.kind };
+  const prepared = preparedOn(item, ctx);
+  const { rule, bound, amount: boundAmount } = prepared;
+  const env: DescribeEnv = { dict, params: ctx.params };
+  if (opts.explain === false && opts.counterfactuals === false) return summary(item, prepared, facts, ctx, env, base);
   const trace = traceBool(rule, facts, ctx);
   const verdict = VERDICT_OF[trace.result];
-  const env: DescribeEnv = { dict, params: ctx.params };
   let amount: AmountResult | null = null;
   let missing: MissingFact[] = [];
   if (verdict === 'eligible') {
@@ -306,4 +336,23 @@ export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary,
   const explanation = opts.explain === false ? null : explainTrace(trace, env);
   const counterfactuals = verdict !== 'eligible' && opts.counterfactuals !== false ? findCounterfactuals(bound, facts, ctx, trace, opts.searchBudget) : [];
   return { ...base, verdict, missing, amount, explanation, counterfactuals };
+}
+
+/**
+ * The verdict, amount and ranked missing facts without explanation or counterfactuals (an
+ * entity's list): the compiled rule decides, and only an undetermined verdict is traced (to
+ * find the facts it lacks), the ranking's many evaluations compiled too.
+ */
+function summary(item: PolicyItem, p: Prepared, facts: Facts, ctx: EvalContext, env: DescribeEnv, base: Pick<ItemVerdict, 'item' | 'version' | 'date'>): ItemVerdict {
+  const { fn, formula } = compiledOf(item, p, ctx);
+  const verdict = VERDICT_OF[TRI[fn(facts)]];
+  let amount: AmountResult | null = null;
+  let missing: MissingFact[] = [];
+  if (verdict === 'eligible') {
+    amount = amountOf(item, facts, ctx, env, formula);
+    if (amount && amount.value === null) missing = rankMissing(p.amount!, facts, ctx, fieldsOf(item.amount!).filter((f) => facts[f] === undefined));
+  } else if (verdict === 'undetermined') {
+    missing = rankMissing(p.bound, facts, ctx, unknownFieldsIn(traceBool(p.rule, facts, ctx), facts), (f) => TRI[fn(f)]);
+  }
+  return { ...base, verdict, missing, amount, explanation: null, counterfactuals: [] };
 }

@@ -12,16 +12,51 @@ export const SESSION_COOKIE = 'kx_session';
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export const newToken = (prefix: 'kxs_' | 'kxt_') => prefix + randomBytes(32).toString('base64url');
 
+/**
+ * Sessions looked up in the last few seconds, per process (decision 0026): a page asks several
+ * things at once and the portal's list is called at hundreds a second, each a database round
+ * trip for the same answer. A logout or a lock in this process forgets them at once
+ * (forgetSessions); one made elsewhere (another server process) takes effect within SESSION_TTL_MS.
+ */
+export const SESSION_TTL_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+interface CachedSession { principal: Principal; expiresAt: number; until: number }
+const sessionCaches = new WeakMap<Ctx, Map<string, CachedSession>>();
+
+function sessionCache(ctx: Ctx): Map<string, CachedSession> {
+  let c = sessionCaches.get(ctx);
+  if (!c) sessionCaches.set(ctx, (c = new Map()));
+  return c;
+}
+
+/** Forgets cached sessions: one (by its token) or all of a user's (locked). */
+export function forgetSessions(ctx: Ctx, which: { token: string } | { userId: string }): void {
+  const cache = sessionCache(ctx);
+  if ('token' in which) cache.delete(sha256(which.token));
+  else for (const [k, v] of cache) if (v.principal.userId === which.userId) cache.delete(k);
+}
+
 async function sessionPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {
-  const r = await ctx.db.query<{ id: string; username: string; role: Role; department: string | null; entity_id: string | null; disabled: boolean }>(
-    `SELECT u.id::text AS id, u.username, u.role, u.department, u.entity_id::text AS entity_id, u.disabled
+  const hash = sha256(token);
+  const cache = sessionCache(ctx);
+  const hit = cache.get(hash);
+  if (hit && hit.until > performance.now() && hit.expiresAt > ctx.now().getTime()) return hit.principal;
+  const r = await ctx.db.query<{ id: string; username: string; role: Role; department: string | null; entity_id: string | null; disabled: boolean; expires_at: Date }>(
+    `SELECT u.id::text AS id, u.username, u.role, u.department, u.entity_id::text AS entity_id, u.disabled, s.expires_at
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > $2`,
-    [sha256(token), ctx.now()],
+    [hash, ctx.now()],
   );
   const u = r.rows[0];
-  if (!u || u.disabled) return undefined;
-  return { kind: 'user', userId: u.id, username: u.username, role: u.role, ...(u.department ? { department: u.department } : {}), ...(u.entity_id ? { entityId: u.entity_id } : {}) };
+  if (!u || u.disabled) {
+    cache.delete(hash);
+    return undefined;
+  }
+  const principal: Principal = { kind: 'user', userId: u.id, username: u.username, role: u.role, ...(u.department ? { department: u.department } : {}), ...(u.entity_id ? { entityId: u.entity_id } : {}) };
+  // Bounded: past the limit the oldest entries go (Map keeps insertion order).
+  if (cache.size >= SESSION_CACHE_MAX) for (const k of [...cache.keys()].slice(0, SESSION_CACHE_MAX / 10)) cache.delete(k);
+  cache.set(hash, { principal, expiresAt: new Date(u.expires_at).getTime(), until: performance.now() + SESSION_TTL_MS });
+  return principal;
 }
 
 async function tokenPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {

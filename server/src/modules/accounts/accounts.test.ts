@@ -20,6 +20,23 @@ describe.each(DATABASES)('accounts on %s', (kind) => {
     expect(me.json()).toMatchObject({ username: 'clerk-rsj', role: 'clerk', department: 'lc-rsj' });
   });
 
+  it('ends a session at logout and at its expiry at once, although it was just used', async () => {
+    const me = (token: string) => env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) });
+    const token = await env.login('clerk-rsj');
+    expect((await me(token)).statusCode).toBe(200);
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) })).statusCode).toBe(204);
+    expect((await me(token)).statusCode).toBe(401);
+    const later = await env.login('clerk-rsj');
+    expect((await me(later)).statusCode).toBe(200);
+    const now = env.clock.now;
+    try {
+      env.clock.now = new Date(now.getTime() + (env.ctx.config.sessionHours + 1) * 3_600_000);
+      expect((await me(later)).statusCode).toBe(401);
+    } finally {
+      env.clock.now = now;
+    }
+  });
+
   it('locks an account after five wrong passwords, and says until when', async () => {
     await addUser(env, 'victim', 'leader');
     for (let i = 0; i < 5; i++) {

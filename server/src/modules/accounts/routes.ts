@@ -4,7 +4,7 @@ import { departmentByCode } from '@kx/data';
 import type { Ctx } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { principal } from '../../http/access.ts';
-import { SESSION_COOKIE } from '../../http/auth.ts';
+import { forgetSessions, SESSION_COOKIE } from '../../http/auth.ts';
 import { errors, Id } from '../../http/schemas.ts';
 import { createApiToken, createUser, getUser, listApiTokens, listUsers, login, logout, revokeApiToken, setUserLocked } from './service.ts';
 import { ApiTokenList, Department, LockBody, LoginBody, NewTokenBody, NewUserBody, User } from './schema.ts';
@@ -48,7 +48,12 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       config: { access: ['admin'] },
       schema: { tags, summary: '锁定或解锁用户（锁定即注销其会话）/ lock or unlock a user (locking ends their sessions)', params: Id, body: LockBody, response: { 200: User, ...errors(400, 401, 403, 404) } },
     },
-    async (req) => ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req), (n) => ctx.crypto.blindIndex(n))),
+    async (req) => {
+      const user = await ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req), (n) => ctx.crypto.blindIndex(n)));
+      // Its sessions are deleted: this process forgets them too, at once (others within SESSION_TTL_MS).
+      if (req.body.locked) forgetSessions(ctx, { userId: user.id });
+      return user;
+    },
   );
   app.post<{ Body: { name: string; source: string } }>(
     '/api/v1/tokens',

@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { DomainError, badInput, notFound } from '../../errors.ts';
 import { ROLES, DEPARTMENT_ROLES, ENTITY_ROLES, type Principal, type Role } from '../../http/access.ts';
-import { newToken, sha256 } from '../../http/auth.ts';
+import { forgetSessions, newToken, sha256 } from '../../http/auth.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { ApiToken } from './schema.ts';
 
@@ -102,6 +102,7 @@ export async function openSession(ctx: Ctx, userId: string, via: string): Promis
 
 export async function logout(ctx: Ctx, token: string): Promise<void> {
   await ctx.db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
+  forgetSessions(ctx, { token });
 }
 
 export async function getUser(q: Queryable, id: string): Promise<UserRow> {

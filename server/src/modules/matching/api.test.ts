@@ -50,7 +50,7 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   }, 30_000);
 
   it('answers an entity its verdict on every item, the same as evaluateItem, explained where it matters', async () => {
-    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true`, 'resident1');
+    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true&explain=full`, 'resident1');
     expect(r.statusCode).toBe(200);
     const m = r.json();
     expect(m).toMatchObject({ entity_id: person.id, scope: 'own', replay: false, catalogue_items: items.length });
@@ -64,9 +64,42 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
     for (const x of m.undetermined) {
       expect(x.missing.length).toBeGreaterThan(0);
       expect(x.explanation.result).toBe('U');
+      expect(Array.isArray(x.counterfactuals)).toBe(true);
     }
     // Ineligible items listed are those of a person's audience; the rest are only counted.
     expect((m.ineligible as Brief[]).every((x) => items.find((it) => it.id === x.item)!.audience === 'person')).toBe(true);
+  });
+
+  it('lists by default the verdicts, amounts and missing facts without the explanations, the same as explain=full otherwise', async () => {
+    const full = (await get(`/api/v1/entities/${person.id}/matches?ineligible=true&explain=full`, 'resident1')).json();
+    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true`, 'resident1');
+    expect(r.statusCode).toBe(200);
+    const m = r.json();
+    expect(m.counts).toEqual(full.counts);
+    expect(m.ineligible).toEqual(full.ineligible);
+    for (const v of ['eligible', 'undetermined'] as const) {
+      // The same items in the same order (the most money first), with what the supply form needs.
+      expect(m[v].map((x: Brief) => x.item)).toEqual(full[v].map((x: Brief) => x.item));
+      m[v].forEach((x: Record<string, unknown>, k: number) => {
+        expect(x).not.toHaveProperty('explanation');
+        expect(x).not.toHaveProperty('counterfactuals');
+        const { explanation: _e, counterfactuals: _c, ...rest } = full[v][k];
+        expect(x).toEqual(rest);
+      });
+    }
+    expect(m.undetermined.length).toBeGreaterThan(0);
+    for (const x of m.undetermined) {
+      expect(x.missing.length).toBeGreaterThan(0);
+      for (const f of x.missing) expect(f).toMatchObject({ field: expect.any(String), label: { zh: expect.any(String), en: expect.any(String) } });
+    }
+    // What the list leaves out, the one-item route gives: the explanation and the counterfactuals.
+    const open = m.undetermined[0];
+    const one = (await get(`/api/v1/entities/${person.id}/matches/${open.item}`, 'resident1')).json();
+    expect(one).toMatchObject({ item: open.item, verdict: 'undetermined', missing: open.missing, amount: open.amount });
+    expect(one.explanation.result).toBe('U');
+    expect(Array.isArray(one.counterfactuals)).toBe(true);
+    // explain takes only 'full'.
+    expect((await get(`/api/v1/entities/${person.id}/matches?explain=yes`, 'resident1')).statusCode).toBe(400);
   });
 
   it('explains one item in full, including what would make an ineligible entity eligible', async () => {
@@ -86,13 +119,18 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   });
 
   it('speaks one language when asked', async () => {
-    const m = (await get(`/api/v1/entities/${enterprise.id}/matches?lang=en`, 'ent1')).json();
+    const m = (await get(`/api/v1/entities/${enterprise.id}/matches?lang=en&explain=full`, 'ent1')).json();
     // Without ?ineligible=true the items it does not meet are counted, not listed.
     expect(m.ineligible).toEqual([]);
     expect(m.counts.ineligible).toBeGreaterThan(0);
     const x = [...m.eligible, ...m.undetermined][0];
     expect(typeof x.explanation.text).toBe('string');
     expect(x.explanation.text).toMatch(/[A-Za-z]/);
+    // The default list too: the labels of the missing facts in English.
+    const brief = (await get(`/api/v1/entities/${person.id}/matches?lang=en`, 'resident1')).json();
+    const missing = brief.undetermined.flatMap((u: { missing: { label: unknown }[] }) => u.missing);
+    expect(missing.length).toBeGreaterThan(0);
+    for (const f of missing) expect(f.label).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('refuses another entity\'s matches, and a leader, and audits the refusal', async () => {
@@ -103,15 +141,17 @@ describe.each(DATABASES)('the matching API on %s', (kind) => {
   });
 
   it('shows department staff only their own items\' verdicts, never the facts, and audits the read', async () => {
-    const r = await get(`/api/v1/entities/${person.id}/matches?ineligible=true`, 'clerk-mzj');
-    expect(r.statusCode).toBe(200);
-    const m = r.json();
-    expect(m.scope).toBe('department');
-    const listed: Brief[] = [...m.eligible, ...m.undetermined, ...m.ineligible];
-    expect(listed.length).toBe(items.filter((it) => it.department === 'lc-mzj').length);
-    for (const x of listed) {
-      expect(x.department).toBe('lc-mzj');
-      expect(Object.keys(x).sort()).toEqual(['department', 'item', 'mode', 'title', 'verdict', 'version']);
+    for (const query of ['?ineligible=true', '?ineligible=true&explain=full']) {
+      const r = await get(`/api/v1/entities/${person.id}/matches${query}`, 'clerk-mzj');
+      expect(r.statusCode).toBe(200);
+      const m = r.json();
+      expect(m.scope).toBe('department');
+      const listed: Brief[] = [...m.eligible, ...m.undetermined, ...m.ineligible];
+      expect(listed.length).toBe(items.filter((it) => it.department === 'lc-mzj').length);
+      for (const x of listed) {
+        expect(x.department).toBe('lc-mzj');
+        expect(Object.keys(x).sort()).toEqual(['department', 'item', 'mode', 'title', 'verdict', 'version']);
+      }
     }
     const audited = await env.db.query<{ detail: { scope: string } }>("SELECT detail FROM audit_log WHERE action = 'match.read' AND outcome = 'ok' AND subject = $1", [`entity:${person.id}`]);
     expect(audited.rows.map((x) => x.detail.scope)).toContain('department');

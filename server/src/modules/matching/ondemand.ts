@@ -1,7 +1,10 @@
 // "What am I entitled to": every item in force, evaluated now for one entity with the
-// compiled catalogue matcher; the eligible and undetermined ones explained (why, how much,
-// which facts are missing, what would change the answer). With as_of, the answer of that
-// date: the facts known then (history) against the versions in force then.
+// compiled catalogue matcher; for the eligible and undetermined ones how much and which facts
+// are missing. The condition-by-condition explanation and what would change the answer are a
+// second request per item (/matches/{item}), or the whole list with ?explain=full (decision
+// 0026: the list is the portal's landing page, the explanations most of its cost). With
+// as_of, the answer of that date: the facts known then (history) against the versions in
+// force then.
 import { ENTITY_KIND_FIELD, evaluateItem, parseDate, type Entity, type EntityKind, type ItemVerdict, type PolicyItem, type Text2 } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { badInput, DomainError, notFound } from '../../errors.ts';
@@ -26,7 +29,12 @@ export interface MatchesQuery {
   lang?: Lang;
   /** List the ineligible items of the entity's audience and region too (else only counted). */
   ineligible?: boolean;
+  /** 'full': every listed item with its explanation and the closest ones with counterfactuals. */
+  explain?: 'full';
 }
+
+/** The one-item route: always fully explained. */
+export type ItemMatchQuery = Omit<MatchesQuery, 'ineligible' | 'explain'>;
 
 type Scope = 'own' | 'admin' | 'department';
 
@@ -71,6 +79,9 @@ export interface ItemBrief {
   verdict: ItemVerdict['verdict'];
 }
 
+/** The list's default per item: the brief, how much, which facts are missing (and why, outside validity). */
+export type ItemSummary = ItemBrief & Pick<ItemVerdict, 'reason' | 'missing' | 'amount'>;
+
 export type ItemMatch = ItemBrief & Omit<ItemVerdict, 'item' | 'version' | 'verdict' | 'date'>;
 
 export interface Matches {
@@ -82,8 +93,9 @@ export interface Matches {
   scope: Scope;
   catalogue_items: number;
   counts: { eligible: number; undetermined: number; ineligible: number };
-  eligible: ItemMatch[] | ItemBrief[];
-  undetermined: ItemMatch[] | ItemBrief[];
+  /** Department staff: briefs; others: summaries, or with explain=full fully explained. */
+  eligible: (ItemMatch | ItemSummary | ItemBrief)[];
+  undetermined: (ItemMatch | ItemSummary | ItemBrief)[];
   /** With ?ineligible=true: items of the entity's audience and region it does not qualify for (brief). */
   ineligible: ItemBrief[];
 }
@@ -147,6 +159,14 @@ function explained(ctx: Ctx, s: Subject, i: number, lang: Lang | undefined, opts
   return { ...brief(it, s.cat.departments[i], v.verdict, lang), ...inLang(detail, lang) } as ItemMatch;
 }
 
+/** The list's default: the verdict, its reason, the amount and the missing facts; no explanation tree. */
+function summarized(ctx: Ctx, s: Subject, i: number, lang: Lang | undefined): ItemSummary {
+  const it = s.cat.items[i];
+  const v = evaluateItem(it, s.entity, ctx.dict, s.day, { explain: false, counterfactuals: false });
+  const detail: Omit<ItemSummary, keyof ItemBrief> = { ...(v.reason ? { reason: v.reason } : {}), missing: v.missing, amount: v.amount };
+  return { ...brief(it, s.cat.departments[i], v.verdict, lang), ...inLang(detail, lang) };
+}
+
 async function auditRead(ctx: Ctx, p: Principal, entityId: string, s: Subject, item?: string): Promise<void> {
   if (s.scope !== 'own')
     await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope: s.scope, date: s.date, replay: s.replay, ...(item ? { item } : {}) } });
@@ -161,6 +181,7 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
     counts: { eligible: 0, undetermined: 0, ineligible: 0 }, eligible: [], undetermined: [], ineligible: [],
   };
   const lang = query.lang;
+  const full = query.explain === 'full';
   const open: { i: number; m: ItemMatch }[] = [];
   for (let i = 0; i < codes.length; i++) {
     const it = cat.items[i];
@@ -173,28 +194,30 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
       if (query.ineligible && (scope === 'department' || applies(cat, i, entity))) out.ineligible.push(brief(it, dept, verdict, lang));
       continue;
     }
-    const list = out[verdict] as (ItemMatch | ItemBrief)[];
+    const list = out[verdict];
     if (scope === 'department') {
       list.push(brief(it, dept, verdict, lang));
-      continue;
+    } else if (!full) {
+      list.push(summarized(ctx, s, i, lang));
+    } else {
+      const m = explained(ctx, s, i, lang, { counterfactuals: false });
+      list.push(m);
+      if (verdict === 'undetermined') open.push({ i, m });
     }
-    const m = explained(ctx, s, i, lang, { counterfactuals: false });
-    list.push(m);
-    if (verdict === 'undetermined') open.push({ i, m });
   }
-  // Counterfactuals are a search: spent on the undetermined items closest to an answer (the
-  // fewest missing facts); the others have theirs at /matches/{item}.
+  // Counterfactuals are a search: with explain=full, spent on the undetermined items closest to
+  // an answer (the fewest missing facts); the others have theirs at /matches/{item}.
   open.sort((a, b) => (a.m.missing?.length ?? 0) - (b.m.missing?.length ?? 0) || a.i - b.i);
   for (const { i, m } of open.slice(0, COUNTERFACTUAL_ITEMS)) m.counterfactuals = explained(ctx, s, i, lang, { counterfactuals: true }).counterfactuals;
   // The amount first: the most money is what a user wants to see first.
-  const money = (m: ItemMatch | ItemBrief) => Number((m as ItemMatch).amount?.value ?? 0);
-  (out.eligible as ItemMatch[]).sort((a, b) => money(b) - money(a) || a.item.localeCompare(b.item));
+  const money = (m: ItemMatch | ItemSummary | ItemBrief) => Number(('amount' in m && m.amount?.value) || 0);
+  out.eligible.sort((a, b) => money(b) - money(a) || a.item.localeCompare(b.item));
   await auditRead(ctx, p, entityId, s);
   return out;
 }
 
 /** One item for one entity, fully explained (a longer counterfactual search than the list's). */
-export async function entityItemMatch(ctx: Ctx, p: Principal, entityId: string, itemId: string, query: MatchesQuery = {}): Promise<ItemMatch | ItemBrief> {
+export async function entityItemMatch(ctx: Ctx, p: Principal, entityId: string, itemId: string, query: ItemMatchQuery = {}): Promise<ItemMatch | ItemBrief> {
   const s = await subjectOf(ctx, p, entityId, query.as_of);
   const i = s.cat.index.get(itemId);
   if (i === undefined || (s.scope === 'department' && s.cat.departments[i] !== p.department))

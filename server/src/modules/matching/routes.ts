@@ -11,7 +11,7 @@ import { enqueue } from '../jobs/queue.ts';
 import { eligibleEntities } from './eligible.ts';
 import { entityItemMatch, entityMatches } from './ondemand.ts';
 import { getRun } from './runs.ts';
-import { EligiblePage, EligibleQuery, EntityIdParams, EntityItemParams, ItemIdParams, ItemMatch, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody, DraftSimulateBody } from './schema.ts';
+import { EligiblePage, EligibleQuery, EntityIdParams, EntityItemParams, ItemIdParams, ItemMatch, ItemMatchQuery, Matches, MatchesQuery, NewRunBody, Run, RunIdParams, SimulateAnswer, SimulateBody, DraftSimulateBody } from './schema.ts';
 import { simulate, simulateDraft } from './simulate.ts';
 
 export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
@@ -22,20 +22,21 @@ export async function matchingRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
       config: { access: ['enterprise', 'resident', 'clerk', 'approver', 'payout', 'admin'] },
       schema: {
         tags, summary: '主体可享受的政策（实时计算，可按日期重放）/ what an entity is entitled to (computed now; replayable as of a date)',
-        description: '本主体用户与管理员看到全部事项的结论、原因、金额、缺少的事实与改进建议；部门工作人员只看到本部门事项的结论，不含事实。 / Its own user and admins see every verdict explained; department staff see verdicts of their own items only, no facts.',
+        description:
+          '本主体用户与管理员看到全部事项的结论，符合与待定事项附金额、原因与缺少的事实；逐条件说明与怎样才能符合用 explain=full 一并获取，或逐个事项用 GET /api/v1/entities/{id}/matches/{item}。部门工作人员只看到本部门事项的结论，不含事实。 / Its own user and admins see every verdict, with the amount, reason and missing facts of the eligible and undetermined items; the condition-by-condition explanation and counterfactuals come with explain=full, or per item from GET /api/v1/entities/{id}/matches/{item}. Department staff see verdicts of their own items only, no facts.',
         params: EntityIdParams, querystring: MatchesQuery, response: { 200: Matches, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => entityMatches(ctx, principal(req), req.params.id, req.query),
   );
 
-  app.get<{ Params: { id: string; item: string }; Querystring: MatchesQuery }>(
+  app.get<{ Params: { id: string; item: string }; Querystring: ItemMatchQuery }>(
     '/api/v1/entities/:id/matches/:item',
     {
       config: { access: ['enterprise', 'resident', 'clerk', 'approver', 'payout', 'admin'] },
       schema: {
         tags, summary: '主体对一个事项的结论与完整说明（含如何才能符合）/ one item for an entity, fully explained (with what would make it eligible)',
-        params: EntityItemParams, querystring: MatchesQuery, response: { 200: ItemMatch, ...errors(400, 401, 403, 404) },
+        params: EntityItemParams, querystring: ItemMatchQuery, response: { 200: ItemMatch, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => entityItemMatch(ctx, principal(req), req.params.id, req.params.item, req.query),

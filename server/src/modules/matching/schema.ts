@@ -10,10 +10,22 @@ export const EntityItemParams = Type.Object({ id: EntityIdParams.properties.id, 
 export const ItemIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const RunIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
-export const MatchesQuery = Type.Object({
+/** The one-item route's query: it always answers in full. */
+export const ItemMatchQuery = Type.Object({
   as_of: Type.Optional({ ...Date, description: '按该日的数据与当日有效的事项版本重放 / replay with the facts and item versions of that date' }),
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { description: '只返回一种语言的文字 / texts in one language only' })),
+});
+export type ItemMatchQuery = Static<typeof ItemMatchQuery>;
+
+export const MatchesQuery = Type.Object({
+  ...ItemMatchQuery.properties,
   ineligible: Type.Optional(Type.Boolean({ description: '同时列出适用于该主体但不符合的事项（默认只计数）/ also list the items of its audience and region it does not meet (default: counted only)' })),
+  explain: Type.Optional(
+    Type.Literal('full', {
+      description:
+        'full：每个符合与待定事项附逐条件说明（explanation），最接近的几个待定事项附怎样才能符合（counterfactuals），较慢。默认不含二者：逐个事项用 GET /api/v1/entities/{id}/matches/{item} 获取。 / full: every eligible and undetermined item with its condition-by-condition explanation, and the closest undetermined ones with counterfactuals (slower). By default neither: get them per item from GET /api/v1/entities/{id}/matches/{item}.',
+    }),
+  ),
 });
 export type MatchesQuery = Static<typeof MatchesQuery>;
 
@@ -30,12 +42,19 @@ export const ItemBrief = Type.Object({
 export const ItemMatch = Type.Object(
   {
     ...ItemBrief.properties,
-    reason: Type.Optional(Type.Unknown()),
-    missing: Type.Optional(Type.Array(Type.Unknown(), { description: '缺少的事实，按作用排序 / missing facts, ranked' })),
+    reason: Type.Optional(Type.Unknown({ description: '先于规则判定的原因（如不在有效期内）/ why, when decided before the rule (e.g. outside validity)' })),
+    missing: Type.Optional(
+      Type.Array(Type.Unknown(), { description: '缺少的事实（字段、名称、来源、补充提示），按作用排序 / missing facts (field, label, source, hint), ranked' }),
+    ),
     amount: Type.Optional(Type.Unknown({ description: '金额、公式与输入 / amount, formula and inputs' })),
-    explanation: Type.Optional(Type.Unknown({ description: '逐条件说明 / condition by condition' })),
+    explanation: Type.Optional(
+      Type.Unknown({ description: '逐条件说明（列表中仅 explain=full 时给出；单个事项接口总是给出）/ condition by condition (in the list only with explain=full; the one-item route: always)' }),
+    ),
     counterfactuals: Type.Optional(
-      Type.Array(Type.Unknown(), { description: '怎样才能符合（列表中只给最接近的几个待定事项；单个事项接口给全部）/ what would make it eligible (in the list: the closest undetermined items only; the one-item route: always)' }),
+      Type.Array(Type.Unknown(), {
+        description:
+          '怎样才能符合（列表中仅 explain=full 时给出，且只给最接近的几个待定事项；单个事项接口总是给出）/ what would make it eligible (in the list only with explain=full, for the closest undetermined items; the one-item route: always)',
+      }),
     ),
   },
   { additionalProperties: true },

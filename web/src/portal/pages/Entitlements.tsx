@@ -1,8 +1,11 @@
 // /me — 我能享受什么: every item of the entity's audience and region, grouped by verdict
-// (GET /api/v1/entities/{id}/matches?ineligible=true). Per item the explanation condition by
-// condition and the amount; for undetermined items the missing facts, each with an input
-// typed from the dictionary that declares the fact (POST /api/v1/entities/{id}/facts, source
-// 'declared', audited) and re-matches at once; for the others what would make them eligible.
+// (GET /api/v1/entities/{id}/matches; the ineligible ones, only counted there, are listed with
+// ?ineligible=true when their tab is opened). Per item the amount; for undetermined
+// items the missing facts, each with an input typed from the dictionary that declares the fact
+// (POST /api/v1/entities/{id}/facts, source 'declared', audited) and re-matches at once.
+// Opening an item's 逐条说明 asks for its explanation condition by condition and what would
+// make it eligible (GET /api/v1/entities/{id}/matches/{item}): the list comes without them,
+// which is what keeps it fast (decision 0026).
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { App, Button, Card, Collapse, Empty, Form, Space, Tabs, Typography } from 'antd';
@@ -15,6 +18,7 @@ import { FactInput, fieldOf, useDictionary } from '../components/dictionary.tsx'
 interface Missing { field: string; label: string; source?: string; can_make_eligible?: boolean; hint?: string | { zh: string; en: string } }
 interface Counterfactual { text: string; changes: { field: string; label: string; from: unknown; to: unknown }[] }
 interface Amount { value?: string | null; unit?: string; formula?: string; inputs?: { label: string; value: string }[] }
+/** A list entry (brief, amount, missing facts); opened through the one-item route, also explanation and counterfactuals. */
 interface Match { item: string; title: string; department: string; mode: string; verdict: string; missing?: Missing[]; amount?: Amount | null; explanation?: unknown; counterfactuals?: Counterfactual[] }
 
 function AmountLine({ amount }: { amount?: Amount | null }) {
@@ -92,7 +96,7 @@ function CaseStatus({ c }: { c: Case }) {
   );
 }
 
-function MatchCard({ m, entityId, reload, applied }: { m: Match; entityId: string; reload(): Promise<void>; applied?: Case }) {
+function MatchCard({ m, entityId, lang, profileVersion, reload, applied }: { m: Match; entityId: string; lang: 'zh' | 'en'; profileVersion?: number | null; reload(): Promise<void>; applied?: Case }) {
   const { t } = useI18n();
   const nav = useNavigate();
   return (
@@ -109,16 +113,18 @@ function MatchCard({ m, entityId, reload, applied }: { m: Match; entityId: strin
         </section>
       )}
       {m.verdict === 'undetermined' && m.mode === 'online' && !applied && <Button style={{ marginBlock: 8 }} onClick={() => nav(`/apply/${encodeURIComponent(m.item)}`)}>{t('直接申请（在申请表中补充）', 'Apply and fill in the form')}</Button>}
-      <Counterfactuals list={m.counterfactuals} />
-      <Collapse size="small" ghost items={[{ key: 'why', label: t('逐条说明', 'Condition by condition'), children: <Explanation node={m.explanation} /> }]} />
+      <Collapse size="small" ghost items={[{ key: 'why', label: t('逐条说明', 'Condition by condition'), children: <ItemDetail entityId={entityId} item={m.item} lang={lang} profileVersion={profileVersion} /> }]} />
     </Card>
   );
 }
 
-/** An ineligible item: the brief only; opening it asks for the full explanation and counterfactuals. */
-function IneligibleDetail({ entityId, item, lang }: { entityId: string; item: string; lang: 'zh' | 'en' }) {
+/**
+ * An item opened: its explanation condition by condition and, unless it is met, what would make
+ * it eligible — asked for on opening (the list carries neither), again after a fact is supplied.
+ */
+function ItemDetail({ entityId, item, lang, profileVersion }: { entityId: string; item: string; lang: 'zh' | 'en'; profileVersion?: number | null }) {
   const { t } = useI18n();
-  const d = useLoad(() => api.get('/api/v1/entities/{id}/matches/{item}', { params: { id: entityId, item }, query: { lang } }), [entityId, item, lang]);
+  const d = useLoad(() => api.get('/api/v1/entities/{id}/matches/{item}', { params: { id: entityId, item }, query: { lang } }), [entityId, item, lang, profileVersion]);
   return (
     <Loading state={d}>
       {(raw) => {
@@ -126,7 +132,7 @@ function IneligibleDetail({ entityId, item, lang }: { entityId: string; item: st
         return (
           <>
             <Counterfactuals list={m.counterfactuals} />
-            {!m.counterfactuals?.length && <Typography.Text type="secondary">{t('暂无可行的调整。', 'No change within reach.')}</Typography.Text>}
+            {m.verdict !== 'eligible' && !m.counterfactuals?.length && <Typography.Text type="secondary">{t('暂无可行的调整。', 'No change within reach.')}</Typography.Text>}
             <Explanation node={m.explanation} />
           </>
         );
@@ -135,10 +141,27 @@ function IneligibleDetail({ entityId, item, lang }: { entityId: string; item: st
   );
 }
 
+/** The items of its audience and region it does not meet: listed when their tab is first opened. */
+function IneligibleList({ entityId, lang, profileVersion }: { entityId: string; lang: 'zh' | 'en'; profileVersion?: number | null }) {
+  const { t } = useI18n();
+  const state = useLoad(() => api.get('/api/v1/entities/{id}/matches', { params: { id: entityId }, query: { ineligible: true, lang } }), [entityId, lang, profileVersion]);
+  return (
+    <Loading state={state}>
+      {(d) => d.ineligible.length ? (
+        <Collapse size="small" items={d.ineligible.map((m) => ({
+          key: m.item,
+          label: <Space wrap><span>{m.title}</span><ModeBadge mode={m.mode} /></Space>,
+          children: <ItemDetail entityId={entityId} item={m.item} lang={lang} profileVersion={d.profile_version} />,
+        }))} />
+      ) : <Empty description={t('暂无', 'None')} />}
+    </Loading>
+  );
+}
+
 function Matches({ entityId }: { entityId: string }) {
   const { t, locale } = useI18n();
   const lang = locale === 'en' ? 'en' : 'zh';
-  const state = useLoad(() => api.get('/api/v1/entities/{id}/matches', { params: { id: entityId }, query: { ineligible: true, lang } }), [entityId, lang]);
+  const state = useLoad(() => api.get('/api/v1/entities/{id}/matches', { params: { id: entityId }, query: { lang } }), [entityId, lang]);
   const apps = useLoad(() => api.get('/api/v1/me/applications'), [entityId]);
   const cases = openCases(apps.data ?? []);
   return (
@@ -146,7 +169,7 @@ function Matches({ entityId }: { entityId: string }) {
       {(d) => {
         const eligible = d.eligible as unknown as Match[];
         const undetermined = d.undetermined as unknown as Match[];
-        const list = (ms: Match[]) => (ms.length ? ms.map((m) => <MatchCard key={m.item} m={m} entityId={entityId} reload={state.reload} applied={cases.get(m.item)} />) : <Empty description={t('暂无', 'None')} />);
+        const list = (ms: Match[]) => (ms.length ? ms.map((m) => <MatchCard key={m.item} m={m} entityId={entityId} lang={lang} profileVersion={d.profile_version} reload={state.reload} applied={cases.get(m.item)} />) : <Empty description={t('暂无', 'None')} />);
         return (
           <>
             <Typography.Paragraph type="secondary">
@@ -157,17 +180,8 @@ function Matches({ entityId }: { entityId: string }) {
               items={[
                 { key: 'eligible', label: `${t('符合', 'Eligible')} (${d.counts.eligible})`, children: list(eligible) },
                 { key: 'undetermined', label: `${t('待确认', 'Undetermined')} (${d.counts.undetermined})`, children: list(undetermined) },
-                {
-                  key: 'ineligible',
-                  label: `${t('不符合', 'Not eligible')} (${d.counts.ineligible})`,
-                  children: d.ineligible.length ? (
-                    <Collapse size="small" items={d.ineligible.map((m) => ({
-                      key: m.item,
-                      label: <Space wrap><span>{m.title}</span><ModeBadge mode={m.mode} /></Space>,
-                      children: <IneligibleDetail entityId={entityId} item={m.item} lang={lang} />,
-                    }))} />
-                  ) : <Empty description={t('暂无', 'None')} />,
-                },
+                // Rendered (and asked for) when first opened: antd renders a tab's pane lazily.
+                { key: 'ineligible', label: `${t('不符合', 'Not eligible')} (${d.counts.ineligible})`, children: <IneligibleList entityId={entityId} lang={lang} profileVersion={d.profile_version} /> },
               ]}
             />
           </>
