@@ -162,13 +162,13 @@ describe.each(DATABASES)('kx grant run killed with SIGKILL ten times (%s)', (kin
       const perGrant = await db.query<{ bad: string }>(
         `SELECT count(*) AS bad FROM grants g
           WHERE g.status = 'granted' AND (
-                (SELECT count(*) FROM case_events c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'first_eligible') <> 1
-             OR (SELECT count(*) FROM case_events c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'approved') <> 1
+                (SELECT count(*) FROM case_timeline c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'first_eligible') <> 1
+             OR (SELECT count(*) FROM case_timeline c WHERE c.case_type = 'grant' AND c.case_id = g.id AND c.event = 'approved') <> 1
              OR (SELECT count(*) FROM inbox i WHERE i.cause_key = 'grant:' || g.id AND i.entity_id = g.entity_id) <> 1)`,
       );
       expect(Number(perGrant.rows[0].bad)).toBe(0);
       const live = ENTITIES * 2 + BUDGET_GRANTS;
-      expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM case_events WHERE case_type = 'grant'")).rows[0].n)).toBe(live * 2);
+      expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM case_timeline WHERE case_type = 'grant'")).rows[0].n)).toBe(live * 2);
       expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM inbox WHERE case_type = 'grant'")).rows[0].n)).toBe(live);
       expect(Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM inbox WHERE kind = 'grant_budget_exhausted'")).rows[0].n)).toBe(1);
       expect((await verifyAudit(db)).ok).toBe(true);

@@ -53,16 +53,16 @@ describe.each(DATABASES)('grants API (%s)', (kind) => {
     const g = (await mine('p1')).items[0];
     expect((await post(`/api/v1/grants/${g.id}/confirm`, 'p2')).statusCode).toBe(403);
     expect((await post(`/api/v1/grants/${g.id}/confirm`, 'mz-clerk')).statusCode).toBe(403);
-    const before = await env.db.query("SELECT 1 FROM case_events WHERE case_id = $1 AND event = 'approved'", [g.id]);
+    const before = await env.db.query("SELECT 1 FROM case_timeline WHERE case_type = 'grant' AND case_id = $1 AND event = 'approved'", [g.id]);
     expect(before.rows).toHaveLength(0);
     const r = await post(`/api/v1/grants/${g.id}/confirm`, 'p1');
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ status: 'granted', confirmed_at: '2025-06-30T02:00:00.000Z' });
-    const events = (await env.db.query<{ event: string }>("SELECT event FROM case_events WHERE case_type = 'grant' AND case_id = $1 ORDER BY event", [g.id])).rows.map((e) => e.event);
+    const events = (await env.db.query<{ event: string }>("SELECT event FROM case_timeline WHERE case_type = 'grant' AND case_id = $1 ORDER BY event", [g.id])).rows.map((e) => e.event);
     expect(events).toEqual(['approved', 'confirmed', 'first_eligible']);
     // confirming again changes nothing
     expect((await post(`/api/v1/grants/${g.id}/confirm`, 'p1')).json()).toMatchObject({ status: 'granted' });
-    expect((await env.db.query("SELECT 1 FROM case_events WHERE case_id = $1 AND case_type = 'grant'", [g.id])).rows).toHaveLength(3);
+    expect((await env.db.query("SELECT 1 FROM case_timeline WHERE case_id = $1 AND case_type = 'grant'", [g.id])).rows).toHaveLength(3);
   });
 
   it('lets the department’s staff see who got what and from which sources, but no values', async () => {

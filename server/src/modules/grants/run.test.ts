@@ -54,7 +54,7 @@ describe.each(DATABASES)('grant run (%s)', (kind) => {
     for (const g of rows) {
       expect(g.match_event_id).not.toBeNull();
       expect(new Date(g.first_eligible_at).toISOString()).toBe('2025-06-02T08:00:00.000Z');
-      const events = (await env.db.query<{ event: string; at: Date }>("SELECT event, at FROM case_events WHERE case_type = 'grant' AND case_id = $1 ORDER BY event", [g.id])).rows;
+      const events = (await env.db.query<{ event: string; at: Date }>("SELECT event, at FROM case_timeline WHERE case_type = 'grant' AND case_id = $1 ORDER BY event", [g.id])).rows;
       expect(events.map((e) => [e.event, new Date(e.at).toISOString()])).toEqual([
         ['approved', '2025-06-30T02:00:00.000Z'],
         ['first_eligible', '2025-06-02T08:00:00.000Z'],
@@ -81,7 +81,7 @@ describe.each(DATABASES)('grant run (%s)', (kind) => {
     const again = await runGrants(env.ctx, { date: '2025-06-30' });
     expect(again).toMatchObject({ created: 0, already_granted: 3, blocked_by_budget: 0 });
     expect(await count(env, 'SELECT count(*) AS n FROM inbox')).toBe(before);
-    expect(await count(env, "SELECT count(*) AS n FROM case_events WHERE case_type = 'grant'")).toBe(6);
+    expect(await count(env, "SELECT count(*) AS n FROM case_timeline WHERE case_type = 'grant'")).toBe(6);
     const july = await runGrants(env.ctx, { date: '2025-07-01', item: 'lc-mzj-gljt' });
     expect(july).toMatchObject({ created: 3, already_granted: 0 });
     const rows = await grantsOf(env, 'lc-mzj-gljt');

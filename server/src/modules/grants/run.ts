@@ -7,10 +7,9 @@ import { parseDate } from '@kx/engine';
 import type { Ctx } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { appendAudit } from '../audit/audit.ts';
-import type { Offer } from './decide.ts';
 import { autoItemsInForce, candidatesOf, type AutoItem } from './items.ts';
-import { ChunkReader } from './read.ts';
-import { causeKey, isSerial, writeChunk, type Cause, type Unit } from './write.ts';
+import { ChunkReader, type EvidenceFact } from './read.ts';
+import { causeKey, isSerial, timed, timedQueries, writeChunk, type Cause, type ChunkPart, type Clock, type Unit } from './write.ts';
 
 export interface GrantRunOptions {
   /** One item only. */
@@ -54,6 +53,8 @@ export interface GrantRunReport extends GrantRunSummary {
   waiting: string[];
   /** Items that ran out of budget or quota in this run, with how many were left without. */
   exhausted: { item: string; period: string; reason: 'budget' | 'quota'; blocked: number }[];
+  /** Seconds per step, summed over chunks (chunks run side by side, so the sum can exceed `seconds`). */
+  steps: Record<string, number>;
 }
 
 /** Items of one stacking group and period are decided together, entity by entity. */
@@ -81,6 +82,13 @@ interface Prepared {
 
 type Task = () => Promise<void>;
 
+/** Entities [from, to) of a prepared unit's order. */
+interface Piece {
+  p: Prepared;
+  from: number;
+  to: number;
+}
+
 export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<GrantRunReport> {
   const started = performance.now();
   const date = opts.date ?? ctx.today();
@@ -93,8 +101,9 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
   const units = unitsOf(items, date);
   const report: GrantRunReport = {
     created: 0, already_granted: 0, blocked_by_budget: 0, seconds: 0,
-    date, items: items.length, superseded: 0, blocked_by_quota: 0, amount_unknown: 0, zero_amount: 0, waiting: [], exhausted: [],
+    date, items: items.length, superseded: 0, blocked_by_quota: 0, amount_unknown: 0, zero_amount: 0, waiting: [], exhausted: [], steps: {},
   };
+  const clock: Clock = new Map();
   const active = new Set<Prepared>();
   let unitsDone = 0;
   let entities = 0;
@@ -104,22 +113,35 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
     opts.onProgress?.({ fraction: units.length ? (unitsDone + partial) / units.length : 1, units: units.length, unitsDone, entities, created: report.created });
   };
 
-  const runChunk = async (p: Prepared, from: number) => {
-    const slice = p.order.slice(from, from + chunkSize);
-    const facts = await p.reader.read(ctx.db, slice.map(([e]) => e));
-    const offers: Offer[][] = slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: facts.amounts.get(e)?.get(o.item) })));
-    const r = await ctx.db.tx((q) => writeChunk(q, { unit: p.unit, offers, evidence: facts.evidence, causes: p.causes, exhausted: p.exhausted, now: ctx.now(), actor }));
-    for (const [item, n] of r.blockedPerItem) p.blockedPerItem.set(item, (p.blockedPerItem.get(item) ?? 0) + n);
-    report.created += r.created;
-    report.already_granted += r.already;
-    report.superseded += r.superseded;
-    report.blocked_by_budget += r.blockedBudget + r.blockedQuota;
-    report.blocked_by_quota += r.blockedQuota;
-    report.amount_unknown += r.unknownAmount;
-    report.zero_amount += r.zeroAmount;
-    p.done += slice.length;
-    entities += slice.length;
-    if (--p.chunksLeft === 0) await finishUnit(p);
+  // A chunk: slices of one or more units, one transaction.
+  const runChunk = async (pieces: Piece[]) => {
+    const parts: ChunkPart[] = [];
+    const evidence = new Map<number, Map<string, EvidenceFact>>();
+    for (const { p, from, to } of pieces) {
+      const slice = p.order.slice(from, to);
+      const facts = await timed(clock, 'read facts (amounts, evidence)', () => p.reader.read(timedQueries(ctx.db, clock), slice.map(([e]) => e)));
+      for (const [e, ev] of facts.evidence) {
+        const had = evidence.get(e);
+        if (had) for (const [f, x] of ev) had.set(f, x);
+        else evidence.set(e, ev);
+      }
+      parts.push({ unit: p.unit, causes: p.causes, exhausted: p.exhausted, offers: slice.map(([e, t]) => t.offers.map((o) => ({ entity: e, item: o.item, amount: facts.amounts.get(e)?.get(o.item) }))) });
+    }
+    const results = await timed(clock, 'write transaction', () => ctx.db.tx((q) => writeChunk(q, { parts, evidence, now: ctx.now(), actor, clock })));
+    for (const [k, r] of results.entries()) {
+      const { p, from, to } = pieces[k];
+      for (const [item, n] of r.blockedPerItem) p.blockedPerItem.set(item, (p.blockedPerItem.get(item) ?? 0) + n);
+      report.created += r.created;
+      report.already_granted += r.already;
+      report.superseded += r.superseded;
+      report.blocked_by_budget += r.blockedBudget + r.blockedQuota;
+      report.blocked_by_quota += r.blockedQuota;
+      report.amount_unknown += r.unknownAmount;
+      report.zero_amount += r.zeroAmount;
+      p.done += to - from;
+      entities += to - from;
+      if (--p.chunksLeft === 0) await finishUnit(p);
+    }
     progress();
   };
   const finishUnit = async (p: Prepared) => {
@@ -134,13 +156,22 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
   };
 
   // Tasks are handed out lazily, one unit prepared at a time. A unit with a budget, a quota
-  // or a stacking group runs its chunks in order (earliest eligible first gets the budget);
-  // the chunks of any other unit are independent and run side by side.
+  // or a stacking group that needs several chunks runs them in order (earliest eligible first
+  // gets the budget); every other slice — the chunks of a large plain unit, and the small units
+  // of a catalogue, several to a chunk — is independent of the others and runs side by side.
   let u = 0;
-  let pending: Task[] = [];
+  const pending: Task[] = [];
+  let packing: Piece[] = [];
+  let packed = 0;
+  const flush = () => {
+    const pieces = packing;
+    if (pieces.length) pending.push(() => runChunk(pieces));
+    packing = [];
+    packed = 0;
+  };
   const nextTask = async (): Promise<Task | undefined> => {
     while (!pending.length && u < units.length) {
-      const p = await prepare(ctx, units[u++], report);
+      const p = await timed(clock, 'read eligible sets', () => prepare(ctx, units[u++], report, clock));
       p.chunksLeft = Math.ceil(p.order.length / chunkSize);
       active.add(p);
       progress();
@@ -148,10 +179,21 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
         await finishUnit(p);
         continue;
       }
-      const starts = Array.from({ length: p.chunksLeft }, (_, i) => i * chunkSize);
-      if (isSerial(p.unit)) pending = [async () => { for (const from of starts) await runChunk(p, from); }];
-      else pending = starts.map((from) => () => runChunk(p, from));
+      const pieces = Array.from({ length: p.chunksLeft }, (_, i): Piece => ({ p, from: i * chunkSize, to: Math.min(p.order.length, (i + 1) * chunkSize) }));
+      if (isSerial(p.unit) && pieces.length > 1) {
+        pending.push(async () => {
+          for (const piece of pieces) await runChunk([piece]);
+        });
+        continue;
+      }
+      for (const piece of pieces) {
+        if (packed && packed + piece.to - piece.from > chunkSize) flush();
+        packing.push(piece);
+        packed += piece.to - piece.from;
+        if (packed >= chunkSize) flush();
+      }
     }
+    if (!pending.length) flush();
     return pending.shift();
   };
   let handing = Promise.resolve<Task | undefined>(undefined);
@@ -173,18 +215,20 @@ export async function runGrants(ctx: Ctx, opts: GrantRunOptions = {}): Promise<G
   );
   if (failure !== undefined) throw failure;
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
+  for (const [step, ms] of clock) report.steps[step] = Math.round(ms / 10) / 100;
   return report;
 }
 
 /** Who is eligible, and who already holds a grant of the period (skipped without a transaction). */
-async function prepare(ctx: Ctx, unit: Unit, report: GrantRunReport): Promise<Prepared> {
+async function prepare(ctx: Ctx, unit: Unit, report: GrantRunReport, clock: Clock): Promise<Prepared> {
+  const q = timedQueries(ctx.db, clock);
   const todo = new Map<number, { since: string; offers: { item: string; cause: Cause }[] }>();
   const causes = new Map<string, Cause>();
   for (const it of unit.items) {
     const held = new Set(
-      (await ctx.db.query<{ entity_id: string }>('SELECT entity_id::text AS entity_id FROM grants WHERE item_id = $1 AND period_key = $2', [it.id, it.period])).rows.map((r) => Number(r.entity_id)),
+      (await q.query<{ entity_id: string }>('SELECT entity_id::text AS entity_id FROM grants WHERE item_id = $1 AND period_key = $2', [it.id, it.period])).rows.map((r) => Number(r.entity_id)),
     );
-    const found = await candidatesOf(ctx.db, it, ctx.now());
+    const found = await candidatesOf(q, it, ctx.now());
     if (found.waiting) report.waiting.push(it.id);
     for (const c of found.list) {
       if (held.has(c.entity)) {

@@ -1,6 +1,6 @@
 // One chunk of a grant run in ONE transaction: the locks, the decision, the grants (with
-// their evidence built in the database from the facts history), the grants they replace,
-// the ledger, the time-to-money events, the inbox rows and the audit entry. A crash before
+// their evidence, and their first time-to-money events in their own columns), the grants
+// they replace, the ledger, the inbox rows and the audit entry. A crash before
 // COMMIT leaves nothing of the chunk; after it, everything — and a repeated chunk finds its
 // grants by the unique key and writes nothing twice.
 import { dec, type Dec } from '@kx/engine';
@@ -38,20 +38,13 @@ export interface ChunkResult {
 // Evidence travels as ONE json array joined by position: a text[] of JSON documents costs
 // the driver and the server twice as much (array quoting) as the documents themselves.
 const INSERT_GRANTS = `
-INSERT INTO grants (entity_id, item_id, item_version, department, period_key, amount, item_amount, status, stacking_group, evidence, match_event_id, first_eligible_at)
-SELECT u.e, u.i, u.v, u.d, $1, u.amt, u.iamt, u.st, $2, x.doc, u.ev, u.at
-  FROM unnest($3::bigint[], $4::text[], $5::int[], $6::text[], $7::numeric[], $8::numeric[], $9::text[], $10::bigint[], $11::timestamptz[]) WITH ORDINALITY
-       AS u(e, i, v, d, amt, iamt, st, ev, at, ord)
+INSERT INTO grants (entity_id, item_id, item_version, department, period_key, amount, item_amount, status, stacking_group, evidence, match_event_id, first_eligible_at, opened_at, auto_approved)
+SELECT u.e, u.i, u.v, u.d, u.p, u.amt, u.iamt, u.st, u.g, x.doc, u.ev, u.at, CASE WHEN u.st <> 'superseded' THEN $13::timestamptz END, u.st = 'granted'
+  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::text[], $10::bigint[], $11::timestamptz[]) WITH ORDINALITY
+       AS u(e, i, v, d, p, amt, iamt, st, g, ev, at, ord)
   JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS x(doc, ord) ON x.ord = u.ord
 ON CONFLICT (entity_id, item_id, period_key) DO NOTHING
-RETURNING id::text AS id, entity_id::text AS entity_id, item_id, status, amount::text AS amount, item_amount::text AS item_amount, first_eligible_at`;
-
-const CASE_EVENTS = `
-INSERT INTO case_events (case_type, case_id, entity_id, item_id, item_version, department, event, at, detail, dedupe_key)
-SELECT 'grant', u.id, u.e, u.i, u.v, u.d, u.event, u.at,
-       CASE u.event WHEN 'approved' THEN '{"by":"auto"}'::jsonb ELSE '{}'::jsonb END, 'grant:' || u.id || ':' || u.event
-  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS u(id, e, i, v, d, event, at)
-ON CONFLICT (dedupe_key) DO NOTHING`;
+RETURNING id::text AS id, entity_id::text AS entity_id, item_id, status, amount::text AS amount, item_amount::text AS item_amount`;
 
 // The entity is told in the same transaction (the inbox, until the push channels come).
 // Titles and bodies travel as one json array, like the evidence.
@@ -77,16 +70,51 @@ function notice(item: AutoItem, status: string, amount: string, itemAmount: stri
   };
 }
 
-export interface ChunkInput {
+/** One unit's share of a chunk: its entities (with their offers) in processing order. */
+export interface ChunkPart {
   unit: Unit;
   offers: Offer[][];
-  /** Evidence of each fact the items read, per entity (ChunkReader). */
-  evidence: Map<number, Map<string, EvidenceFact>>;
   causes: Map<string, Cause>;
   /** Items out of budget in this run so far (carried from chunk to chunk). */
   exhausted: Map<string, 'budget' | 'quota'>;
+}
+
+export interface ChunkInput {
+  /** Several units' shares in one transaction: the small items of a catalogue cost one commit, not one each. */
+  parts: ChunkPart[];
+  /** Evidence of each fact the items read, per entity (ChunkReader). */
+  evidence: Map<number, Map<string, EvidenceFact>>;
   now: Date;
   actor: string;
+  /** Adds the milliseconds of each step (the run's breakdown). */
+  clock?: Clock;
+}
+
+/** Where a run's time goes: milliseconds per step, summed over chunks (concurrent ones overlap). */
+export type Clock = Map<string, number>;
+
+export async function timed<T>(clock: Clock | undefined, step: string, fn: () => Promise<T>): Promise<T> {
+  if (!clock) return fn();
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    clock.set(step, (clock.get(step) ?? 0) + performance.now() - t);
+  }
+}
+
+/** q whose statements add their time to the clock under "sql: <verb> <table>". */
+export function timedQueries(q: Queryable, clock: Clock | undefined): Queryable {
+  if (!clock) return q;
+  return {
+    exec: (sql) => timed(clock, 'sql: exec', () => q.exec(sql)),
+    query: (sql, params) => timed(clock, `sql: ${statementName(sql)}`, () => q.query(sql, params)),
+  };
+}
+
+function statementName(sql: string): string {
+  const m = /^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+(\w+)/i.exec(sql) ?? /^\s*(SELECT)\b[\s\S]*?\bFROM\s+(\w+)/i.exec(sql);
+  return m ? `${m[1].split(' ')[0].toLowerCase()} ${m[2]}` : sql.trim().split(/\s+/).slice(0, 2).join(' ').toLowerCase();
 }
 
 export const causeKey = (entity: number, item: string) => `${entity}|${item}`;
@@ -98,116 +126,202 @@ export const causeKey = (entity: number, item: string) => `${entity}|${item}`;
  */
 export const isSerial = (unit: Unit) => unit.group !== null || unit.items.some((i) => i.quota.budget !== undefined || i.quota.count !== undefined);
 
-export async function writeChunk(q: Queryable, input: ChunkInput): Promise<ChunkResult> {
-  const { unit, offers } = input;
-  const itemIds = unit.items.map((i) => i.id).sort();
-  const entities = offers.map((o) => o[0].entity);
-  if (unit.group) await lockStackingGroup(q, unit.group, unit.period);
-  await q.query('INSERT INTO grant_ledger (item_id, period_key) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [itemIds, unit.period]);
-  const serial = isSerial(unit);
-  const ledger = serial
-    ? await q.query<{ item_id: string; spent: string; granted_count: number }>(
-        'SELECT item_id, spent, granted_count FROM grant_ledger WHERE item_id = ANY($1::text[]) AND period_key = $2 ORDER BY item_id FOR UPDATE',
-        [itemIds, unit.period],
-      )
-    : { rows: [] };
-  const budgets = new Map<string, Budget>();
-  for (const row of ledger.rows) {
-    const it = unit.items.find((i) => i.id === row.item_id)!;
-    budgets.set(row.item_id, {
+type Ledger = Map<string, Budget>;
+const ledgerKey = (item: string, period: string) => `${item}|${period}`;
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Locks are taken in one global order — stacking groups, then the ledger rows of the serial
+ * units, then (by the inserts) the grants' keys, then the other ledger rows, then the audit —
+ * so that chunks of several units and runs at once cannot deadlock.
+ */
+async function lockAndReadLedger(q: Queryable, parts: ChunkPart[]): Promise<Ledger> {
+  const groups = [...new Set(parts.filter((p) => p.unit.group).map((p) => `${p.unit.group}\u0000${p.unit.period}`))].sort(byKey);
+  for (const g of groups) {
+    const [group, period] = g.split('\u0000');
+    await lockStackingGroup(q, group, period);
+  }
+  const keys = [...new Set(parts.filter((p) => isSerial(p.unit)).flatMap((p) => p.unit.items.map((i) => ledgerKey(i.id, p.unit.period))))].sort(byKey);
+  const budgets: Ledger = new Map();
+  if (!keys.length) return budgets;
+  const items = keys.map((k) => k.split('|')[0]);
+  const periods = keys.map((k) => k.split('|')[1]);
+  await q.query('INSERT INTO grant_ledger (item_id, period_key) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [items, periods]);
+  const rows = await q.query<{ item_id: string; period_key: string; spent: string; granted_count: number }>(
+    `SELECT l.item_id, l.period_key, l.spent, l.granted_count FROM grant_ledger l JOIN unnest($1::text[], $2::text[]) AS k(item, period) ON l.item_id = k.item AND l.period_key = k.period
+      ORDER BY l.item_id, l.period_key FOR UPDATE OF l`,
+    [items, periods],
+  );
+  const quota = new Map(parts.flatMap((p) => p.unit.items.map((i) => [ledgerKey(i.id, p.unit.period), { it: i, exhausted: p.exhausted }] as const)));
+  for (const row of rows.rows) {
+    const { it, exhausted } = quota.get(ledgerKey(row.item_id, row.period_key))!;
+    budgets.set(ledgerKey(row.item_id, row.period_key), {
       spent: dec(row.spent),
       count: Number(row.granted_count),
       maxBudget: it.quota.budget !== undefined ? dec(it.quota.budget) : undefined,
       maxCount: it.quota.count,
-      exhausted: input.exhausted.get(row.item_id),
+      exhausted: exhausted.get(row.item_id),
     });
   }
-  // Under the locks above nobody else writes these keys: what we read is what we decide on.
-  const existing = await q.query<{ id: string; entity_id: string; item_id: string; status: string; amount: string; item_amount: string }>(
-    `SELECT id::text AS id, entity_id::text AS entity_id, item_id, status, amount, item_amount FROM grants
-      WHERE entity_id = ANY($1::bigint[]) AND period_key = $2
-        AND (item_id = ANY($3::text[]) OR ($4::text IS NOT NULL AND stacking_group = $4 AND status = ANY($5::text[])))
-      ${unit.group ? 'FOR UPDATE' : ''}`,
-    [entities, unit.period, itemIds, unit.group, LIVE],
-  );
-  const held: ExistingGrant[] = existing.rows.map((r) => ({ id: r.id, entity: Number(r.entity_id), item: r.item_id, status: r.status, amount: r.amount, item_amount: r.item_amount }));
-  // Decided applications of the group count like grants in the payout pipeline (从高不重复 across modes).
-  if (unit.group) {
-    const apps = await q.query<{ id: string; entity_id: string; item_id: string; amount: string; item_amount: string }>(
-      `SELECT a.id::text AS id, a.entity_id::text AS entity_id, a.item_id, a.amount::text AS amount, COALESCE(a.item_amount, a.amount)::text AS item_amount FROM applications a
-         JOIN item_versions iv ON iv.item_id = a.item_id AND iv.version = a.item_version
-        WHERE a.entity_id = ANY($1::bigint[]) AND a.period = $2 AND iv.body ->> 'stacking_group' = $3
-          AND a.status = ANY($4::text[]) AND a.amount IS NOT NULL`,
-      [entities, unit.period, unit.group, DECIDED_APPLICATION],
-    );
-    for (const a of apps.rows) held.push({ id: `application:${a.id}`, entity: Number(a.entity_id), item: a.item_id, status: 'approved', amount: a.amount, item_amount: a.item_amount });
-  }
-  const confirm = new Map(unit.items.map((i) => [i.id, i.confirmIntent]));
-  const d = decideChunk({ offers, existing: held, budgets, stacking: unit.group !== null, confirmIntent: (i) => confirm.get(i) === true });
-  for (const [item, b] of budgets) if (b.exhausted) input.exhausted.set(item, b.exhausted);
+  return budgets;
+}
 
-  const inserted = d.inserts.length ? await insertGrants(q, input, d) : [];
-  const byKey = new Map(inserted.map((r) => [causeKey(Number(r.entity_id), r.item_id), r]));
-  const result: ChunkResult = {
-    created: 0, superseded: 0, already: d.already + d.inserts.length - inserted.length,
-    blockedBudget: d.blockedBudget, blockedQuota: d.blockedQuota, blockedPerItem: d.blockedPerItem, unknownAmount: d.unknownAmount, zeroAmount: d.zeroAmount,
-  };
-  const delta = new Map<string, { amount: Dec; count: number }>();
-  const book = (item: string, amount: string, sign: 1 | -1) => {
-    const x = delta.get(item) ?? { amount: dec(0), count: 0 };
-    delta.set(item, { amount: sign > 0 ? x.amount.plus(dec(amount)) : x.amount.minus(dec(amount)), count: x.count + sign });
-  };
-  const cases: typeof inserted = [];
-  const replaced: { id: string; by: string }[] = [];
-  for (const ins of d.inserts) {
-    const row = byKey.get(causeKey(ins.entity, ins.item));
-    if (!row) continue;
-    if (row.status === 'superseded') {
-      result.superseded++;
-      continue;
+type Held = { id: string; entity_id: string; item_id: string; status: string; amount: string; item_amount: string };
+const asExisting = (r: Held): ExistingGrant => ({ id: r.id, entity: Number(r.entity_id), item: r.item_id, status: r.status, amount: r.amount, item_amount: r.item_amount });
+
+/**
+ * What the database already holds for the parts' entities, read under the locks above. A unit
+ * with a stacking group needs the group's live grants (locked) and decided applications; a unit
+ * with a budget its own grants (so that none is counted against the budget twice). Any other
+ * unit needs nothing: the run skipped what was granted when it started, and the unique key
+ * (ON CONFLICT DO NOTHING) catches what another run granted since.
+ */
+async function readHeld(q: Queryable, parts: ChunkPart[]): Promise<ExistingGrant[][]> {
+  const held: ExistingGrant[][] = parts.map(() => []);
+  const keyed = { e: [] as number[], i: [] as string[], p: [] as string[], part: new Map<string, number>() };
+  for (const [k, part] of parts.entries()) {
+    const { unit } = part;
+    const entities = part.offers.map((o) => o[0].entity);
+    const itemIds = unit.items.map((i) => i.id).sort();
+    if (unit.group) {
+      const r = await q.query<Held>(
+        `SELECT id::text AS id, entity_id::text AS entity_id, item_id, status, amount, item_amount FROM grants
+          WHERE entity_id = ANY($1::bigint[]) AND period_key = $2
+            AND (item_id = ANY($3::text[]) OR (stacking_group = $4 AND status = ANY($5::text[])))
+          FOR UPDATE`,
+        [entities, unit.period, itemIds, unit.group, LIVE],
+      );
+      held[k].push(...r.rows.map(asExisting));
+      // Decided applications of the group count like grants in the payout pipeline (从高不重复 across modes).
+      const apps = await q.query<{ id: string; entity_id: string; item_id: string; amount: string; item_amount: string }>(
+        `SELECT a.id::text AS id, a.entity_id::text AS entity_id, a.item_id, a.amount::text AS amount, COALESCE(a.item_amount, a.amount)::text AS item_amount FROM applications a
+           JOIN item_versions iv ON iv.item_id = a.item_id AND iv.version = a.item_version
+          WHERE a.entity_id = ANY($1::bigint[]) AND a.period = $2 AND iv.body ->> 'stacking_group' = $3
+            AND a.status = ANY($4::text[]) AND a.amount IS NOT NULL`,
+        [entities, unit.period, unit.group, DECIDED_APPLICATION],
+      );
+      for (const a of apps.rows) held[k].push({ id: `application:${a.id}`, entity: Number(a.entity_id), item: a.item_id, status: 'approved', amount: a.amount, item_amount: a.item_amount });
+    } else if (isSerial(unit)) {
+      for (const offers of part.offers)
+        for (const o of offers) {
+          keyed.e.push(o.entity);
+          keyed.i.push(o.item);
+          keyed.p.push(unit.period);
+          keyed.part.set(`${causeKey(o.entity, o.item)}|${unit.period}`, k);
+        }
     }
-    result.created++;
-    cases.push(row);
-    book(row.item_id, row.amount, 1);
-    for (const g of ins.replaces) replaced.push({ id: g.id, by: row.id });
   }
+  if (keyed.e.length) {
+    const r = await q.query<Held & { period_key: string }>(
+      `SELECT g.id::text AS id, g.entity_id::text AS entity_id, g.item_id, g.period_key, g.status, g.amount, g.item_amount
+         FROM grants g JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS k(e, i, p) ON g.entity_id = k.e AND g.item_id = k.i AND g.period_key = k.p`,
+      [keyed.e, keyed.i, keyed.p],
+    );
+    for (const row of r.rows) held[keyed.part.get(`${causeKey(Number(row.entity_id), row.item_id)}|${row.period_key}`)!].push(asExisting(row));
+  }
+  return held;
+}
+
+interface Decided {
+  part: ChunkPart;
+  d: ChunkDecision;
+}
+
+export async function writeChunk(tx: Queryable, input: ChunkInput): Promise<ChunkResult[]> {
+  const q = timedQueries(tx, input.clock);
+  const ledger = await lockAndReadLedger(q, input.parts);
+  const held = await readHeld(q, input.parts);
+  const t = performance.now();
+  const decided: Decided[] = input.parts.map((part, k) => {
+    const { unit } = part;
+    const budgets = new Map<string, Budget>();
+    for (const it of unit.items) {
+      const b = ledger.get(ledgerKey(it.id, unit.period));
+      if (b) budgets.set(it.id, b);
+    }
+    const confirm = new Map(unit.items.map((i) => [i.id, i.confirmIntent]));
+    const d = decideChunk({ offers: part.offers, existing: held[k], budgets, stacking: unit.group !== null, confirmIntent: (i) => confirm.get(i) === true });
+    for (const [item, b] of budgets) if (b.exhausted) part.exhausted.set(item, b.exhausted);
+    return { part, d };
+  });
+  input.clock?.set('decide', (input.clock.get('decide') ?? 0) + performance.now() - t);
+
+  const inserted = decided.some((x) => x.d.inserts.length) ? await insertGrants(q, input, decided) : [];
+  const rowOf = new Map(inserted.map((r) => [causeKey(Number(r.entity_id), r.item_id), r]));
+  const delta = new Map<string, { item: string; period: string; amount: Dec; count: number }>();
+  const book = (item: string, period: string, amount: string, sign: 1 | -1) => {
+    const k = ledgerKey(item, period);
+    const x = delta.get(k) ?? { item, period, amount: dec(0), count: 0 };
+    delta.set(k, { item, period, amount: sign > 0 ? x.amount.plus(dec(amount)) : x.amount.minus(dec(amount)), count: x.count + sign });
+  };
+  const cases: InsertedRow[] = [];
+  const replaced: { id: string; by: string }[] = [];
+  const audit: Record<string, unknown>[] = [];
+  const results = decided.map(({ part, d }): ChunkResult => {
+    const { unit } = part;
+    const result: ChunkResult = {
+      created: 0, superseded: 0, already: d.already,
+      blockedBudget: d.blockedBudget, blockedQuota: d.blockedQuota, blockedPerItem: d.blockedPerItem, unknownAmount: d.unknownAmount, zeroAmount: d.zeroAmount,
+    };
+    const mine: string[] = [];
+    const ours: string[] = [];
+    for (const ins of d.inserts) {
+      const row = rowOf.get(causeKey(ins.entity, ins.item));
+      if (!row) {
+        result.already++;
+        continue;
+      }
+      if (row.status === 'superseded') {
+        result.superseded++;
+        continue;
+      }
+      result.created++;
+      cases.push(row);
+      mine.push(row.id);
+      book(row.item_id, unit.period, row.amount, 1);
+      for (const g of ins.replaces) {
+        replaced.push({ id: g.id, by: row.id });
+        ours.push(g.id);
+      }
+    }
+    if (mine.length || ours.length || result.superseded)
+      audit.push({ items: unit.items.map((i) => i.id).sort(), period: unit.period, grants: mine, superseded_on_arrival: result.superseded, replaced: ours });
+    return result;
+  });
   if (replaced.length) {
-    const up = await q.query<{ item_id: string; amount: string }>(
+    const up = await q.query<{ item_id: string; period_key: string; amount: string }>(
       `UPDATE grants g SET status = 'superseded', superseded_by = x.by, updated_at = $3
          FROM unnest($1::bigint[], $2::bigint[]) AS x(id, by)
         WHERE g.id = x.id AND g.status IN ('granted', 'pending_confirmation')
-        RETURNING g.item_id, g.amount`,
+        RETURNING g.item_id, g.period_key, g.amount`,
       [replaced.map((r) => r.id), replaced.map((r) => r.by), input.now],
     );
-    for (const r of up.rows) book(r.item_id, r.amount, -1);
+    for (const r of up.rows) book(r.item_id, r.period_key, r.amount, -1);
   }
-  if (cases.length) await writeCaseEvents(q, unit, cases, input.now);
-  // Last but the audit: concurrent chunks of an item queue on this row only briefly.
+  if (cases.length) await writeNotices(q, input, cases);
+  // Last but the audit, in key order: concurrent chunks of an item queue on its row only briefly.
   if (delta.size) {
-    const items = [...delta.keys()];
+    const rows = [...delta.values()].sort((a, b) => byKey(a.item, b.item) || byKey(a.period, b.period));
     await q.query(
-      `UPDATE grant_ledger l SET spent = l.spent + d.amount, granted_count = l.granted_count + d.n, updated_at = $5
-         FROM unnest($2::text[], $3::numeric[], $4::int[]) AS d(item, amount, n)
-        WHERE l.item_id = d.item AND l.period_key = $1`,
-      [unit.period, items, items.map((i) => delta.get(i)!.amount.toFixed()), items.map((i) => delta.get(i)!.count), input.now],
+      `INSERT INTO grant_ledger AS l (item_id, period_key, spent, granted_count, updated_at)
+       SELECT d.item, d.period, d.amount, d.n, $5 FROM unnest($1::text[], $2::text[], $3::numeric[], $4::int[]) WITH ORDINALITY AS d(item, period, amount, n, ord) ORDER BY d.ord
+       ON CONFLICT (item_id, period_key) DO UPDATE SET spent = l.spent + excluded.spent, granted_count = l.granted_count + excluded.granted_count, updated_at = excluded.updated_at`,
+      [rows.map((r) => r.item), rows.map((r) => r.period), rows.map((r) => r.amount.toFixed()), rows.map((r) => r.count), input.now],
     );
   }
-  if (inserted.length || replaced.length)
+  if (audit.length)
     await appendAudit(q, {
       actor: input.actor,
       action: 'grant.create',
-      subject: `items:${itemIds.join(',')}`,
+      subject: `items:${[...new Set(input.parts.flatMap((p) => p.unit.items.map((i) => i.id)))].sort().join(',')}`,
       detail: {
-        period: unit.period,
-        date: unit.date,
-        grants: cases.map((c) => c.id),
-        superseded_on_arrival: result.superseded,
-        replaced: replaced.map((r) => r.id),
+        date: input.parts[0].unit.date,
+        units: audit,
         // the facts the run read to compute amounts (names only)
-        fields_read: [...new Set(unit.items.flatMap((i) => i.amountFields))],
+        fields_read: [...new Set(input.parts.flatMap((p) => p.unit.items.flatMap((i) => i.amountFields)))].sort(),
       },
     });
-  return result;
+  return results;
 }
 
 interface InsertedRow {
@@ -217,62 +331,55 @@ interface InsertedRow {
   status: string;
   amount: string;
   item_amount: string;
-  first_eligible_at: Date | string;
 }
 
-async function insertGrants(q: Queryable, input: ChunkInput, d: ChunkDecision): Promise<InsertedRow[]> {
-  const { unit } = input;
-  const items = new Map(unit.items.map((i) => [i.id, i]));
-  const cols = { e: [] as number[], i: [] as string[], v: [] as number[], d: [] as string[], amt: [] as string[], iamt: [] as string[], st: [] as string[], evidence: [] as unknown[], ev: [] as (string | null)[], at: [] as string[] };
-  for (const ins of d.inserts) {
-    const it = items.get(ins.item)!;
-    const c = input.causes.get(causeKey(ins.entity, ins.item))!;
-    const facts = input.evidence.get(ins.entity);
-    cols.e.push(ins.entity);
-    cols.i.push(ins.item);
-    cols.v.push(it.version);
-    cols.d.push(it.department);
-    cols.amt.push(ins.amount);
-    cols.iamt.push(ins.item_amount);
-    cols.st.push(ins.status);
-    // item version, amounts and the formula are the grant's own columns and its item version's body
-    cols.evidence.push({
-      date: unit.date,
-      cause: c.event ? { kind: 'match_event', match_event_id: c.event, at: c.since } : { kind: 'item_set', at: c.since },
-      facts: it.evidenceFields.flatMap((f) => facts?.get(f) ?? []),
-    });
-    cols.ev.push(c.event);
-    // Eligible for June from June at the earliest: a monthly grant's clock starts with its month.
-    cols.at.push(it.periodStartsAt && it.periodStartsAt > c.since ? it.periodStartsAt : c.since);
+async function insertGrants(q: Queryable, input: ChunkInput, decided: Decided[]): Promise<InsertedRow[]> {
+  const cols = { e: [] as number[], i: [] as string[], v: [] as number[], d: [] as string[], p: [] as string[], amt: [] as string[], iamt: [] as string[], st: [] as string[], g: [] as (string | null)[], evidence: [] as unknown[], ev: [] as (string | null)[], at: [] as string[] };
+  for (const { part, d } of decided) {
+    const { unit } = part;
+    const items = new Map(unit.items.map((i) => [i.id, i]));
+    for (const ins of d.inserts) {
+      const it = items.get(ins.item)!;
+      const c = part.causes.get(causeKey(ins.entity, ins.item))!;
+      const facts = input.evidence.get(ins.entity);
+      cols.e.push(ins.entity);
+      cols.i.push(ins.item);
+      cols.v.push(it.version);
+      cols.d.push(it.department);
+      cols.p.push(unit.period);
+      cols.amt.push(ins.amount);
+      cols.iamt.push(ins.item_amount);
+      cols.st.push(ins.status);
+      cols.g.push(unit.group);
+      // item version, amounts and the formula are the grant's own columns and its item version's body
+      cols.evidence.push({
+        date: unit.date,
+        cause: c.event ? { kind: 'match_event', match_event_id: c.event, at: c.since } : { kind: 'item_set', at: c.since },
+        facts: it.evidenceFields.flatMap((f) => facts?.get(f) ?? []),
+      });
+      cols.ev.push(c.event);
+      // Eligible for June from June at the earliest: a monthly grant's clock starts with its month.
+      cols.at.push(it.periodStartsAt && it.periodStartsAt > c.since ? it.periodStartsAt : c.since);
+    }
   }
-  const r = await q.query<InsertedRow>(INSERT_GRANTS, [unit.period, unit.group, cols.e, cols.i, cols.v, cols.d, cols.amt, cols.iamt, cols.st, cols.ev, cols.at, JSON.stringify(cols.evidence)]);
+  const r = await q.query<InsertedRow>(INSERT_GRANTS, [cols.e, cols.i, cols.v, cols.d, cols.p, cols.amt, cols.iamt, cols.st, cols.g, cols.ev, cols.at, JSON.stringify(cols.evidence), input.now]);
   return r.rows;
 }
 
-/** first_eligible (when the verdict came) and, unless the entity must confirm first, approved (now). */
-async function writeCaseEvents(q: Queryable, unit: Unit, rows: InsertedRow[], now: Date): Promise<void> {
-  const items = new Map(unit.items.map((i) => [i.id, i]));
-  const ev = { id: [] as string[], e: [] as string[], i: [] as string[], v: [] as number[], d: [] as string[], event: [] as string[], at: [] as (Date | string)[] };
+/**
+ * The entity is told: one inbox row per grant that opened a case. Its time-to-money events
+ * `first_eligible` and (granted outright) `approved` are the grant's own columns
+ * (first_eligible_at, opened_at, auto_approved), read through the case_timeline view.
+ */
+async function writeNotices(q: Queryable, input: ChunkInput, rows: InsertedRow[]): Promise<void> {
+  const items = new Map(input.parts.flatMap((p) => p.unit.items.map((i) => [i.id, i] as const)));
   const inbox = { id: [] as string[], e: [] as string[], i: [] as string[], text: [] as string[][] };
-  const push = (g: InsertedRow, event: string, at: Date | string) => {
-    const it = items.get(g.item_id)!;
-    ev.id.push(g.id);
-    ev.e.push(g.entity_id);
-    ev.i.push(g.item_id);
-    ev.v.push(it.version);
-    ev.d.push(it.department);
-    ev.event.push(event);
-    ev.at.push(at);
-  };
   for (const g of rows) {
-    push(g, 'first_eligible', g.first_eligible_at);
-    if (g.status === 'granted') push(g, 'approved', now);
     const n = notice(items.get(g.item_id)!, g.status, g.amount, g.item_amount);
     inbox.id.push(g.id);
     inbox.e.push(g.entity_id);
     inbox.i.push(g.item_id);
     inbox.text.push([n.kind, n.title, n.body]);
   }
-  await q.query(CASE_EVENTS, [ev.id, ev.e, ev.i, ev.v, ev.d, ev.event, ev.at]);
-  await q.query(INBOX, [inbox.id, inbox.e, inbox.i, now, JSON.stringify(inbox.text)]);
+  await q.query(INBOX, [inbox.id, inbox.e, inbox.i, input.now, JSON.stringify(inbox.text)]);
 }

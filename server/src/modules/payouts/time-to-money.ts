@@ -1,5 +1,5 @@
 // Time to money (R7, issue point 4): for every grant and application, the days from first
-// eligible → notified → applied → each review step → approved → paid, read from case_events
+// eligible → notified → applied → each review step → approved → paid, read from case_timeline
 // alone, and per item or department the median and 90th percentile against the statutory
 // days, with how many open cases are past their limit today.
 //
@@ -112,7 +112,7 @@ export function summarise(key: string, cases: CaseTimes[], today: string, cal: W
 // Statuses in which a case can no longer reach money (the grants' and applications' own words).
 const CLOSED = ['paid', 'rejected', 'withdrawn', 'cancelled', 'superseded', 'blocked_budget', 'blocked_quota'];
 
-/** Every case of the cohort with its milestone dates, from case_events. */
+/** Every case of the cohort with its milestone dates, from case_timeline (stored events and the grants' own, migration 049). */
 export async function loadCaseTimes(q: Queryable, opts: { from?: string; to?: string; department?: string }): Promise<CaseTimes[]> {
   const params: unknown[] = [opts.from ?? '0001-01-01', opts.to ?? '9999-12-31'];
   const dept = opts.department ? `AND COALESCE(g.department, a.department, ev.department) = $${params.push(opts.department)}` : '';
@@ -122,7 +122,7 @@ export async function loadCaseTimes(q: Queryable, opts: { from?: string; to?: st
              min(e.at) AS started,
              ${MILESTONES.map((m) => `min(e.at) FILTER (WHERE e.event = '${m}') AS ${m}`).join(', ')},
              bool_or(e.event = 'rejected') AS rejected
-        FROM case_events e GROUP BY e.case_type, e.case_id),
+        FROM case_timeline e GROUP BY e.case_type, e.case_id),
     cohort AS (
       SELECT ev.*, COALESCE(g.department, a.department, ev.department) AS paying_department, COALESCE(g.status, a.status) AS status
         FROM ev
@@ -140,7 +140,7 @@ export async function loadCaseTimes(q: Queryable, opts: { from?: string; to?: st
     `${cohort}
      SELECT e.case_type, e.case_id::text AS case_id, e.step,
             min(e.at) FILTER (WHERE e.event = 'step_started') AS started, max(e.at) FILTER (WHERE e.event = 'step_done') AS done
-       FROM case_events e JOIN cohort c ON c.case_type = e.case_type AND c.case_id = e.case_id
+       FROM case_timeline e JOIN cohort c ON c.case_type = e.case_type AND c.case_id = e.case_id
       WHERE e.event IN ('step_started', 'step_done') AND e.step IS NOT NULL
       GROUP BY e.case_type, e.case_id, e.step`,
     params,

@@ -89,7 +89,7 @@ export async function funnelStats(ctx: Ctx, department: string | undefined): Pro
          SELECT 'notified' AS stage, n.entity_id, n.item_id FROM inbox n WHERE n.entity_id IS NOT NULL AND n.item_id = ANY($1::text[])
          UNION
          SELECT e.event, e.entity_id, e.item_id
-           FROM case_events e WHERE e.event IN ('notified', 'applied', 'approved', 'paid') AND e.item_id = ANY($1::text[]))
+           FROM case_timeline e WHERE e.event IN ('notified', 'applied', 'approved', 'paid') AND e.item_id = ANY($1::text[]))
        SELECT p.item_id, p.stage, count(*)::int AS n FROM pairs p GROUP BY p.item_id, p.stage`,
       [ids],
     );
