@@ -9,9 +9,20 @@ const dir = () => mkdtempSync(join(tmpdir(), 'kx-config-'));
 describe('configuration', () => {
   it('has sensible defaults for a fresh machine', () => {
     const c = loadConfig({ KX_DATA_DIR: dir() });
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', cipher: 'aes-256-gcm', seedDemo: true, demoPeople: 20000, demoEnterprises: 2000 });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', httpProcesses: 1, cipher: 'aes-256-gcm', seedDemo: true, demoPeople: 20000, demoEnterprises: 2000 });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataKey).toHaveLength(32);
+  });
+
+  it('starts the platform clock at KX_CLOCK and lets it run on', async () => {
+    const { createCtx } = await import('./context.ts');
+    const ctx = createCtx(loadConfig({ KX_DATA_DIR: dir(), KX_CLOCK: '2025-06-30T10:00:00+08:00' }), undefined as never);
+    expect(ctx.today()).toBe('2025-06-30');
+    const a = ctx.now().getTime();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ctx.now().getTime() - a).toBeGreaterThanOrEqual(25);
+    expect(Math.abs(a - Date.parse('2025-06-30T02:00:00Z'))).toBeLessThan(2000);
+    expect(createCtx(loadConfig({ KX_DATA_DIR: dir() }), undefined as never).today()).toBe(new Date().toISOString().slice(0, 10));
   });
 
   it('keeps the generated data key across restarts', () => {
@@ -42,6 +53,10 @@ describe('configuration', () => {
     [{ KX_CHANNEL_RATES: 'fax=3' }, 'KX_CHANNEL_RATES="fax=3"'],
     [{ KX_CHANNEL_RATES: 'sms=0' }, 'KX_CHANNEL_RATES="sms=0"'],
     [{ KX_WEBHOOK_SECRET: 'short' }, 'KX_WEBHOOK_SECRET'],
+    [{ KX_HTTP_PROCESSES: '0' }, 'KX_HTTP_PROCESSES="0"'],
+    [{ KX_CLOCK: '2025-13-01' }, 'KX_CLOCK="2025-13-01"'],
+    [{ KX_CLOCK: 'yesterday' }, 'KX_CLOCK="yesterday"'],
+    [{ KX_HTTP_PROCESSES: '2' }, 'KX_HTTP_PROCESSES=2'],
   ];
   it('has no push transport until one is configured, and default rates', () => {
     const c = loadConfig({ KX_DATA_DIR: dir() });

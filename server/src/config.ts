@@ -7,6 +7,17 @@ import { join, resolve } from 'node:path';
 export interface Config {
   port: number;
   host: string;
+  /**
+   * HTTP server processes sharing the port (node:cluster), KX_HTTP_PROCESSES; 1 = this process
+   * serves. More than one needs PostgreSQL (the embedded PGlite belongs to one process).
+   */
+  httpProcesses: number;
+  /**
+   * KX_CLOCK: the instant the platform's clock starts from (then runs on in real time) — a
+   * training or demonstration environment, or a benchmark catalogue in force on its own date.
+   * Absent: the real time.
+   */
+  clockStart?: Date;
   /** Folder of the embedded database and generated keys. */
   dataDir: string;
   /** postgres://… to use a PostgreSQL server; undefined = embedded PGlite in dataDir. */
@@ -220,9 +231,20 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError(`配置 DATABASE_URL=${JSON.stringify(databaseUrl)} 无效：应以 postgres:// 开头 / DATABASE_URL must start with postgres://`);
   const oidcIssuer = env.KX_OIDC_ISSUER;
+  const httpProcesses = int(env, 'KX_HTTP_PROCESSES', 1, 1, 64);
+  if (httpProcesses > 1 && !databaseUrl)
+    throw new ConfigError(
+      `配置 KX_HTTP_PROCESSES=${httpProcesses} 无效：多个服务进程需要 PostgreSQL（DATABASE_URL），内嵌数据库只能由一个进程打开 / KX_HTTP_PROCESSES above 1 needs DATABASE_URL: the embedded database belongs to one process`,
+    );
+  const clock = env.KX_CLOCK;
+  const clockStart = clock ? new Date(clock) : undefined;
+  if (clock && (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(clock) || Number.isNaN(clockStart!.getTime())))
+    throw new ConfigError(`配置 KX_CLOCK=${JSON.stringify(clock)} 无效：应为日期或带时区的时间，如 2025-06-30 或 2025-06-30T10:00:00+08:00 / KX_CLOCK must be a date or a time with its zone`);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
+    httpProcesses,
+    ...(clockStart ? { clockStart } : {}),
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
     dataKey: dataKey(env, dataDir),

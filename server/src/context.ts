@@ -15,8 +15,15 @@ export interface Ctx {
   now(): Date;
 }
 
+/** The real time, or (KX_CLOCK) a clock started at the configured instant that runs on from there. */
+function configuredClock(config: Config): () => Date {
+  if (!config.clockStart) return () => new Date();
+  const offset = config.clockStart.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 export function createCtx(config: Config, db: Db, clock?: () => Date): Ctx {
-  const now = clock ?? (() => new Date());
+  const now = clock ?? configuredClock(config);
   return {
     config,
     db,

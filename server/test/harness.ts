@@ -16,7 +16,7 @@ export const TEST_NOW = new Date('2025-06-30T02:00:00Z');
 
 export function testConfig(over: Partial<Config> = {}): Config {
   return {
-    port: 0, host: '127.0.0.1', dataDir: '/tmp/kx-test', dataKey: Buffer.alloc(32, 7), cipher: 'aes-256-gcm', seedDemo: false,
+    port: 0, host: '127.0.0.1', httpProcesses: 1, dataDir: '/tmp/kx-test', dataKey: Buffer.alloc(32, 7), cipher: 'aes-256-gcm', seedDemo: false,
     demoPeople: 0, demoEnterprises: 0, logLevel: 'silent', secureCookies: false, sessionHours: 8, public: { title: 'test' }, ...over,
   };
 }

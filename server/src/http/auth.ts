@@ -15,8 +15,9 @@ export const newToken = (prefix: 'kxs_' | 'kxt_') => prefix + randomBytes(32).to
 /**
  * Sessions looked up in the last few seconds, per process (decision 0026): a page asks several
  * things at once and the portal's list is called at hundreds a second, each a database round
- * trip for the same answer. A logout or a lock in this process forgets them at once
- * (forgetSessions); one made elsewhere (another server process) takes effect within SESSION_TTL_MS.
+ * trip for the same answer. A logout or a lock forgets them at once in this process and, by a
+ * notice on the database (channel kx_sessions), in every other server process (decision 0029);
+ * were a notice lost (a dropped LISTEN connection), the entry still ends within SESSION_TTL_MS.
  */
 export const SESSION_TTL_MS = 5_000;
 const SESSION_CACHE_MAX = 10_000;
@@ -29,11 +30,38 @@ function sessionCache(ctx: Ctx): Map<string, CachedSession> {
   return c;
 }
 
-/** Forgets cached sessions: one (by its token) or all of a user's (locked). */
-export function forgetSessions(ctx: Ctx, which: { token: string } | { userId: string }): void {
+const SESSIONS_CHANNEL = 'kx_sessions';
+/** What a revocation notice names: a session by its token's hash, or every session of a user. */
+type Forget = { tokenHash: string } | { userId: string };
+
+function forgetHere(ctx: Ctx, which: Forget): void {
   const cache = sessionCache(ctx);
-  if ('token' in which) cache.delete(sha256(which.token));
+  if ('tokenHash' in which) cache.delete(which.tokenHash);
   else for (const [k, v] of cache) if (v.principal.userId === which.userId) cache.delete(k);
+}
+
+/**
+ * Forgets cached sessions — one (by its token) or all of a user's (locked) — here and, through
+ * the database, in the other server processes. Call it after the change has committed.
+ */
+export async function forgetSessions(ctx: Ctx, which: { token: string } | { userId: string }): Promise<void> {
+  const notice: Forget = 'token' in which ? { tokenHash: sha256(which.token) } : { userId: which.userId };
+  forgetHere(ctx, notice);
+  // Only the hash travels: the token itself is never written anywhere.
+  await ctx.db.query('SELECT pg_notify($1, $2)', [SESSIONS_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** Listens for the other processes' revocations; returns how to stop. */
+async function listenForRevocations(ctx: Ctx): Promise<() => Promise<void>> {
+  return ctx.db.listen(SESSIONS_CHANNEL, (payload) => {
+    try {
+      const notice = JSON.parse(payload) as Partial<{ tokenHash: unknown; userId: unknown }>;
+      if (typeof notice.tokenHash === 'string') forgetHere(ctx, { tokenHash: notice.tokenHash });
+      else if (typeof notice.userId === 'string') forgetHere(ctx, { userId: notice.userId });
+    } catch {
+      // not ours to read; the entry ends within SESSION_TTL_MS anyway
+    }
+  });
 }
 
 async function sessionPrincipal(ctx: Ctx, token: string): Promise<Principal | undefined> {
@@ -81,6 +109,17 @@ export async function resolvePrincipal(ctx: Ctx, req: FastifyRequest): Promise<P
 }
 
 export function installAuth(app: FastifyInstance, ctx: Ctx): void {
+  let stopListening: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    // Without the notices, other processes' revocations still take effect within SESSION_TTL_MS.
+    stopListening = await listenForRevocations(ctx).catch((e: unknown) => {
+      app.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'session revocations from other processes: not listening');
+      return undefined;
+    });
+  });
+  app.addHook('onClose', async () => {
+    await stopListening?.();
+  });
   // preValidation: an anonymous or unauthorised caller is refused before its body is validated.
   app.addHook('preValidation', async (req) => {
     req.principal = await resolvePrincipal(ctx, req);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, bearer, DATABASES, PASSWORD, testEnv, type TestEnv } from '../../../test/harness.ts';
+import { buildApp } from '../../app.ts';
+import { createCtx } from '../../context.ts';
+import { SESSION_TTL_MS } from '../../http/auth.ts';
+import { addUser, bearer, DATABASES, PASSWORD, testConfig, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { verifyAudit } from '../audit/audit.ts';
 
 describe.each(DATABASES)('accounts on %s', (kind) => {
@@ -34,6 +37,36 @@ describe.each(DATABASES)('accounts on %s', (kind) => {
       expect((await me(later)).statusCode).toBe(401);
     } finally {
       env.clock.now = now;
+    }
+  });
+
+  it('ends a session in another server process on the same database at once, at logout and when the account is locked', async () => {
+    // A second process: its own context (and session cache), the same database.
+    const other = await buildApp(createCtx(testConfig(), env.db, () => new Date(env.clock.now)), { logger: false });
+    try {
+      const meThere = (token: string) => other.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) });
+      // Well inside the cache's lifetime: only the notice can end it this soon.
+      const refusedSoon = async (token: string) => {
+        const end = performance.now() + SESSION_TTL_MS / 3;
+        while (performance.now() < end) {
+          if ((await meThere(token)).statusCode === 401) return true;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return false;
+      };
+      const token = await env.login('clerk-rsj');
+      expect((await meThere(token)).statusCode).toBe(200);
+      expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) })).statusCode).toBe(204);
+      expect(await refusedSoon(token)).toBe(true);
+
+      const id = await addUser(env, 'clerk-locked', 'clerk', { department: 'lc-rsj' });
+      const locked = await env.login('clerk-locked');
+      expect((await meThere(locked)).statusCode).toBe(200);
+      const admin = await env.login('admin');
+      expect((await env.app.inject({ method: 'PUT', url: `/api/v1/users/${id}/lock`, headers: bearer(admin), payload: { locked: true } })).statusCode).toBe(200);
+      expect(await refusedSoon(locked)).toBe(true);
+    } finally {
+      await other.close();
     }
   });
 

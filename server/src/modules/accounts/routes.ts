@@ -50,8 +50,8 @@ export async function accountsRoutes(app: FastifyInstance, ctx: Ctx): Promise<vo
     },
     async (req) => {
       const user = await ctx.db.tx((q) => setUserLocked(q, req.params.id, req.body.locked, principal(req), (n) => ctx.crypto.blindIndex(n)));
-      // Its sessions are deleted: this process forgets them too, at once (others within SESSION_TTL_MS).
-      if (req.body.locked) forgetSessions(ctx, { userId: user.id });
+      // Its sessions are deleted: every server process forgets its cached copies at once.
+      if (req.body.locked) await forgetSessions(ctx, { userId: user.id });
       return user;
     },
   );

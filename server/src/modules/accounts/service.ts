@@ -102,7 +102,7 @@ export async function openSession(ctx: Ctx, userId: string, via: string): Promis
 
 export async function logout(ctx: Ctx, token: string): Promise<void> {
   await ctx.db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
-  forgetSessions(ctx, { token });
+  await forgetSessions(ctx, { token });
 }
 
 export async function getUser(q: Queryable, id: string): Promise<UserRow> {
