@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, testEnv, type TestEnv } from '../../../test/harness.ts';
 import { appendAudit, verifyAudit } from './audit.ts';
@@ -34,6 +35,23 @@ describe.each(DATABASES)('appendAudit under concurrency on %s', (kind) => {
     const all = (await env.db.query<Row>('SELECT a.id::text AS id, a.prev_hash, a.hash FROM audit_log a ORDER BY a.id')).rows;
     for (let k = 1; k < all.length; k++) expect(all[k].prev_hash).toBe(all[k - 1].hash);
     expect(await verifyAudit(env.db)).toMatchObject({ ok: true, rows: all.length });
+  });
+
+  it('chains rows in the database exactly as verification recomputes them, whatever their text (property)', async () => {
+    // (no NUL: PostgreSQL text cannot hold one, and the log's texts are ours, never a user's bytes)
+    const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((t) => !t.includes('\u0000'));
+    const detail = fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true })), { maxLength: 3 })), { maxKeys: 4 });
+    const entry = fc.record({ actor: text, action: text, subject: text, outcome: fc.constantFrom('ok' as const, 'denied' as const, 'failed' as const), detail });
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 5 }), fc.boolean(), async (entries, inTx) => {
+        if (inTx) await env.db.tx(async (q) => {
+          for (const e of entries) await appendAudit(q, e);
+        });
+        else await Promise.all(entries.map((e) => appendAudit(env.db, e)));
+        return (await verifyAudit(env.db)).ok;
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('an append is committed by the time it resolves', async () => {

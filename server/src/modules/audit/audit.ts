@@ -1,7 +1,8 @@
 // The audit log (R14, 等保 2.0): every decision and every read of personal data is
 // appended with a hash chain — each row's hash covers its own content and the previous
 // row's hash — so that `kx audit verify` finds any row changed or deleted afterwards.
-// Appends are serialised by a transaction-scoped advisory lock; the log never holds
+// Appends are serialised by a transaction-scoped advisory lock (taken by audit_append,
+// migration 051, which chains and inserts in one statement); the log never holds
 // personal data itself (ids and field names only). An append given the database itself
 // rather than a transaction (reads, refusals: nothing else to commit with) joins the
 // database's batch: one transaction chains the rows of every such append waiting, so that
@@ -18,7 +19,6 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
-const LOCK = 4_815_162_343;
 
 /** Canonical JSON: sorted keys, so the hash does not depend on key order. */
 export function canonical(v: unknown): string {
@@ -31,8 +31,14 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The row's canonical JSON: what its hash covers after the previous hash. */
+function rowContent(at: string, e: Required<AuditEntry>): string {
+  return canonical({ at, actor: e.actor, action: e.action, subject: e.subject, outcome: e.outcome, detail: e.detail });
+}
+
+/** What verification recomputes; audit_append (migration 051) computes the same in the database. */
 export function rowHash(prev: string, at: string, e: Required<AuditEntry>): string {
-  return createHash('sha256').update(prev).update('\n').update(canonical({ at, actor: e.actor, action: e.action, subject: e.subject, outcome: e.outcome, detail: e.detail })).digest('hex');
+  return createHash('sha256').update(prev).update('\n').update(rowContent(at, e)).digest('hex');
 }
 
 interface Stamped {
@@ -40,36 +46,27 @@ interface Stamped {
   at: string;
   e: Required<AuditEntry>;
   detail: string;
+  /** The canonical JSON the row's hash covers. */
+  content: string;
 }
 
 /** The row as asked for; an entry that cannot be stored (a detail that is not JSON) fails here, alone, not in a batch. */
 function stamp(entry: AuditEntry): Stamped {
   const e: Required<AuditEntry> = { outcome: 'ok', detail: {}, ...entry };
   const detail = JSON.stringify(e.detail);
-  canonical(e.detail);
-  return { at: new Date().toISOString(), e, detail };
+  const at = new Date().toISOString();
+  return { at, e, detail, content: rowContent(at, e) };
 }
 
-/** Chains rows after the newest one and inserts them in order; q must be a transaction. */
+/**
+ * Chains rows after the newest one and inserts them in order, in one statement (audit_append:
+ * the chain's lock, its last hash and the inserts). Given a transaction, the rows commit with it;
+ * given the database, the statement is its own transaction.
+ */
 async function insertChained(q: Queryable, rows: readonly Stamped[]): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
-  const last = await q.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-  let prev = last.rows[0]?.hash ?? GENESIS;
-  const cols: string[][] = [[], [], [], [], [], [], [], []];
-  for (const { at, e, detail } of rows) {
-    const hash = rowHash(prev, at, e);
-    [at, e.actor, e.action, e.subject, e.outcome, detail, prev, hash].forEach((v, k) => cols[k].push(v));
-    prev = hash;
-  }
-  // Ordered by position, so that ids (the chain's order) follow the chaining.
-  await q.query(
-    `INSERT INTO audit_log (at, actor, action, subject, outcome, detail, prev_hash, hash)
-     SELECT t.at::timestamptz, t.actor, t.action, t.subject, t.outcome, t.detail::jsonb, t.prev_hash, t.hash
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
-            AS t(at, actor, action, subject, outcome, detail, prev_hash, hash, n)
-      ORDER BY t.n`,
-    cols,
-  );
+  const cols: string[][] = [[], [], [], [], [], [], []];
+  for (const { at, e, detail, content } of rows) [at, e.actor, e.action, e.subject, e.outcome, detail, content].forEach((v, k) => cols[k].push(v));
+  await q.query('SELECT audit_append($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])', cols);
 }
 
 /** Rows waiting for the next batch of a database, and whether a batch is being written. */
@@ -89,7 +86,7 @@ async function drain(db: Db, b: Batch): Promise<void> {
     while (b.waiting.length) {
       const batch = b.waiting.splice(0, BATCH_MAX);
       try {
-        await db.tx((q) => insertChained(q, batch.map((w) => w.row)));
+        await insertChained(db, batch.map((w) => w.row));
         for (const w of batch) w.done();
       } catch (err) {
         for (const w of batch) w.done(err);

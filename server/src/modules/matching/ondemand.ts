@@ -117,15 +117,36 @@ interface Subject {
   date: string;
   day: number;
   replay: boolean;
+  /** The read's audit record, written beside the fetch and the evaluation: await it before answering. */
+  audited: Promise<void>;
 }
 
-/** Who asks, about which entity, as of which date: the entity's facts and the catalogue of that date. */
-async function subjectOf(ctx: Ctx, p: Principal, entityId: string, asOf: string | undefined): Promise<Subject> {
+/**
+ * Who asks, about which entity, as of which date: the entity's facts and the catalogue of that
+ * date. A read by anyone but the entity itself is recorded as it is asked for, beside the fetch
+ * rather than after it (decision 0030: the audit's commit was most of the answer's wait), so an
+ * id that turns out unknown is on record too — as the attempt it was.
+ */
+async function subjectOf(ctx: Ctx, p: Principal, entityId: string, asOf: string | undefined, item?: string): Promise<Subject> {
   if (!/^\d{1,18}$/.test(entityId)) throw notFound('主体', entityId);
   const scope = await scopeOf(ctx, p, entityId);
-  const state = matchingState(ctx);
   const replay = asOf !== undefined && checkDate(ctx, asOf) < ctx.today();
   const date = asOf ?? ctx.today();
+  const audited =
+    scope === 'own'
+      ? Promise.resolve()
+      : appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope, date, replay, ...(item ? { item } : {}) } });
+  audited.catch(() => {}); // awaited by the caller; until then its failure is not "unhandled"
+  try {
+    return { ...(await fetchSubject(ctx, entityId, date, replay)), scope, date, day: dayOf(date), replay, audited };
+  } catch (e) {
+    await audited.catch(() => {});
+    throw e;
+  }
+}
+
+async function fetchSubject(ctx: Ctx, entityId: string, date: string, replay: boolean): Promise<Pick<Subject, 'entity' | 'version' | 'cat'>> {
+  const state = matchingState(ctx);
   let entity: Entity | undefined;
   let version: number | null = null;
   let cat: Catalogue;
@@ -148,7 +169,7 @@ async function subjectOf(ctx: Ctx, p: Principal, entityId: string, asOf: string 
   if (replay && Object.keys(entity.facts).every((k) => k === ENTITY_KIND_FIELD))
     throw new DomainError('NOT_FOUND', `主体 ${entityId} 在 ${date} 尚无任何已记录的数据`, `entity ${entityId} had no recorded facts on ${date}`, 'as_of');
   entity.facts[ENTITY_KIND_FIELD] = entity.kind;
-  return { scope, entity, version, cat, date, day: dayOf(date), replay };
+  return { entity, version, cat };
 }
 
 function explained(ctx: Ctx, s: Subject, i: number, lang: Lang | undefined, opts: { counterfactuals: boolean; budget?: number }): ItemMatch {
@@ -165,11 +186,6 @@ function summarized(ctx: Ctx, s: Subject, i: number, lang: Lang | undefined): It
   const v = evaluateItem(it, s.entity, ctx.dict, s.day, { explain: false, counterfactuals: false });
   const detail: Omit<ItemSummary, keyof ItemBrief> = { ...(v.reason ? { reason: v.reason } : {}), missing: v.missing, amount: v.amount };
   return { ...brief(it, s.cat.departments[i], v.verdict, lang), ...inLang(detail, lang) };
-}
-
-async function auditRead(ctx: Ctx, p: Principal, entityId: string, s: Subject, item?: string): Promise<void> {
-  if (s.scope !== 'own')
-    await appendAudit(ctx.db, { actor: actorOf(p), action: 'match.read', subject: `entity:${entityId}`, detail: { scope: s.scope, date: s.date, replay: s.replay, ...(item ? { item } : {}) } });
 }
 
 export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, query: MatchesQuery = {}): Promise<Matches> {
@@ -212,17 +228,17 @@ export async function entityMatches(ctx: Ctx, p: Principal, entityId: string, qu
   // The amount first: the most money is what a user wants to see first.
   const money = (m: ItemMatch | ItemSummary | ItemBrief) => Number(('amount' in m && m.amount?.value) || 0);
   out.eligible.sort((a, b) => money(b) - money(a) || a.item.localeCompare(b.item));
-  await auditRead(ctx, p, entityId, s);
+  await s.audited;
   return out;
 }
 
 /** One item for one entity, fully explained (a longer counterfactual search than the list's). */
 export async function entityItemMatch(ctx: Ctx, p: Principal, entityId: string, itemId: string, query: ItemMatchQuery = {}): Promise<ItemMatch | ItemBrief> {
-  const s = await subjectOf(ctx, p, entityId, query.as_of);
+  const s = await subjectOf(ctx, p, entityId, query.as_of, itemId);
+  await s.audited;
   const i = s.cat.index.get(itemId);
   if (i === undefined || (s.scope === 'department' && s.cat.departments[i] !== p.department))
     throw new DomainError('NOT_FOUND', `事项 ${itemId} 在 ${s.date} 不在有效期内或不可见`, `item ${itemId} is not in force on ${s.date}, or not visible to you`, 'item');
-  await auditRead(ctx, p, entityId, s, itemId);
   if (s.scope === 'department') {
     const code = s.cat.matcher(s.day).evaluate(s.entity)[i];
     return brief(s.cat.items[i], s.cat.departments[i], code === 1 ? 'eligible' : code === 2 ? 'undetermined' : 'ineligible', query.lang);
