@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TEST_DICT } from '../../test/fixtures.ts';
 import { parseExpr } from '../syntax/parser.ts';
@@ -160,6 +161,39 @@ describe('the verdict of an item', () => {
         verdicts.add(full.verdict);
       }
     expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined']);
+  });
+
+  it('names the same missing facts for items sharing a rule as for each item alone, in any order (property)', () => {
+    const minEmployees = (n: number): ParamDef[] => [{ name: 'min_emp', type: 'int', versions: [{ from: '2023-01-01', value: { kind: 'num', value: String(n) } }] }];
+    // with min_emp 70 no number of employees qualifies: the same missing fact, another answer
+    const rule = 'employees >= $min_emp and employees <= 60 and (revenue >= 100 or rd_expense >= 5) and credit_status != "serious"';
+    // one rule: two parameter values, a narrower region, and a copy under another id
+    const shared = [
+      item({ id: 'a', rule, params: minEmployees(10) }),
+      item({ id: 'b', rule, params: minEmployees(70) }),
+      item({ id: 'c', rule, params: minEmployees(10), region_scope: ['LC-JKQ'] }),
+      item({ id: 'd', rule, params: minEmployees(10) }),
+    ];
+    const maybe = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+    const facts = fc.record({
+      region: fc.constantFrom('371502', '371502009', '371500'),
+      employees: maybe(fc.integer({ min: 0, max: 80 })),
+      revenue: maybe(fc.integer({ min: 0, max: 200 })),
+      rd_expense: maybe(fc.integer({ min: 0, max: 10 })),
+      credit_status: maybe(fc.constantFrom('good', 'serious')),
+    });
+    fc.assert(
+      fc.property(fc.array(facts, { minLength: 1, maxLength: 6 }), fc.shuffledSubarray(shared, { minLength: 1 }), (many, items) => {
+        for (const f of many) {
+          const e = ent(Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)));
+          for (const it of items) {
+            const full = evaluateItem(it, e, TEST_DICT, day);
+            expect(evaluateItem(it, e, TEST_DICT, day, { explain: false, counterfactuals: false })).toEqual({ ...full, explanation: null, counterfactuals: [] });
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('finds a counterfactual on a threshold: 若从业人员 ≤ 300 人则符合', () => {

@@ -263,6 +263,10 @@ interface Prepared {
   rule: Expr;
   bound: Expr;
   amount?: Expr;
+  /** Items whose rule and bound rule are the same expression share this number (missingMemo). */
+  shape?: number;
+  /** The fields the rule reads: what its missing facts depend on. */
+  fields?: string[];
   /** Built on first use, for the dictionary they were built with. */
   compiled?: { dict: Dictionary; fn: BoolFn; formula?: Text2 };
 }
@@ -338,6 +342,45 @@ export function evaluateItem(item: PolicyItem, entity: Entity, dict: Dictionary,
   return { ...base, verdict, missing, amount, explanation, counterfactuals };
 }
 
+// The ranked missing facts of an undetermined verdict depend on the rule and the values of the
+// fields it reads, nothing else. Catalogues repeat rules — a county's copy of a city policy, the
+// 2024 and 2025 editions of one subsidy — and people share the few values those rules read
+// (employment status, disability category …), so a list names the same ranking many times.
+// Kept per rule shape and values, bounded (first in, first out); a day change is a new key.
+const shapes = new Map<string, number>();
+const missingMemos = new WeakMap<Dictionary, Map<string, MissingFact[]>>();
+const MISSING_MEMO_MAX = 50_000;
+
+/** The rule, its bound form and the item's parameters on the day (tables are read by name). */
+function shapeOf(p: Prepared, ctx: EvalContext): number {
+  if (p.shape === undefined) {
+    const key = JSON.stringify([p.rule, p.bound, [...ctx.params]]);
+    let id = shapes.get(key);
+    if (id === undefined) shapes.set(key, (id = shapes.size));
+    p.shape = id;
+    p.fields = fieldsOf(p.rule);
+  }
+  return p.shape;
+}
+
+function memoMissing(p: Prepared, facts: Facts, ctx: EvalContext, rank: () => MissingFact[]): MissingFact[] {
+  let memo = missingMemos.get(ctx.dict);
+  if (!memo) missingMemos.set(ctx.dict, (memo = new Map()));
+  let key = `${shapeOf(p, ctx)}|${ctx.day}`;
+  for (const f of p.fields!) {
+    const v = facts[f];
+    key += v === undefined ? '|' : `|${typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v)}`;
+  }
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = rank();
+    if (memo.size >= MISSING_MEMO_MAX) memo.delete(memo.keys().next().value!);
+    memo.set(key, hit);
+  }
+  // A copy of the list (its entries are never changed by readers), so a caller may sort or filter it.
+  return hit.slice();
+}
+
 /**
  * The verdict, amount and ranked missing facts without explanation or counterfactuals (an
  * entity's list): the compiled rule decides, and only an undetermined verdict is traced (to
@@ -352,7 +395,7 @@ function summary(item: PolicyItem, p: Prepared, facts: Facts, ctx: EvalContext, 
     amount = amountOf(item, facts, ctx, env, formula);
     if (amount && amount.value === null) missing = rankMissing(p.amount!, facts, ctx, fieldsOf(item.amount!).filter((f) => facts[f] === undefined));
   } else if (verdict === 'undetermined') {
-    missing = rankMissing(p.bound, facts, ctx, unknownFieldsIn(traceBool(p.rule, facts, ctx), facts), (f) => TRI[fn(f)]);
+    missing = memoMissing(p, facts, ctx, () => rankMissing(p.bound, facts, ctx, unknownFieldsIn(traceBool(p.rule, facts, ctx), facts), (f) => TRI[fn(f)]));
   }
   return { ...base, verdict, missing, amount, explanation: null, counterfactuals: [] };
 }
