@@ -86,7 +86,12 @@ describe.each(DATABASES)('the API docs page and the typed client on %s', (kind) 
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => new URL(m[1], `${base}/api/v1/docs/`).href);
     expect(assets.length).toBeGreaterThan(1);
-    for (const a of assets) expect((await fetch(a)).status, a).toBe(200);
+    for (const a of assets) {
+      const r = await fetch(a);
+      expect(r.status, a).toBe(200);
+      // read to the end: a body left unread keeps its connection busy, and the server's close waits for it
+      expect((await r.arrayBuffer()).byteLength, a).toBeGreaterThan(0);
+    }
     const served = await fetch(`${base}/api/v1/openapi.json`);
     expect(((await served.json()) as { paths: object }).paths).toHaveProperty(['/api/v1/auth/login']);
   });
