@@ -7,6 +7,7 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createCtx } from './context.ts';
 import { openDatabase } from './db/open.ts';
+import { closeApp } from './serve.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   // The primary stops us with SIGTERM (until here, its default ends a process still starting).
   // Ctrl-C reaches every process of the terminal: the primary decides, through SIGTERM.
   const stop = async () => {
-    await app.close();
+    await closeApp(app);
     await db.close();
     process.exit(0);
   };

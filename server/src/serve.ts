@@ -45,7 +45,7 @@ export async function startServer(config: Config = loadConfig(), opts: { worker?
     app, ctx, url,
     close: async () => {
       await worker?.stop();
-      await app.close();
+      await closeApp(app);
       await db.close();
     },
   };
@@ -116,6 +116,22 @@ async function startProcesses(config: Config, ctx: Ctx, web: boolean, jobs: bool
       await ctx.db.close();
     },
   };
+}
+
+/** How long answers under way get to finish when the server stops, before their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * Stops taking connections and waits for the answers under way — but not for ever: a client
+ * that never reads its answer would otherwise hold the shutdown (and a restart) indefinitely.
+ */
+export async function closeApp(app: App, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 /** Says where the platform answers and how to log in; returns its URL. */

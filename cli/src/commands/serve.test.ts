@@ -14,6 +14,7 @@ import { createCtx } from '../../../server/src/context.ts';
 import { connectPostgres } from '../../../server/src/db/db.ts';
 import { openDatabase } from '../../../server/src/db/open.ts';
 import { createUser } from '../../../server/src/modules/accounts/service.ts';
+import { SHUTDOWN_GRACE_MS } from '../../../server/src/serve.ts';
 import { keepForLogScan } from '../../../server/test/logs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -60,6 +61,33 @@ describe('kx serve with several server processes', () => {
     expect(out.text).toContain('KX_HTTP_PROCESSES=2');
     expect(out.text).toContain('DATABASE_URL');
   });
+
+  it('stops on SIGTERM within its grace period although a client never reads its answer', async () => {
+    const env = { ...cleanEnv(), KX_DATA_DIR: mkdtempSync(join(tmpdir(), 'kx-serve-')), KX_SEED_DEMO: 'false', PORT: '0', LOG_LEVEL: 'warn' };
+    const server = spawn(process.execPath, [KX, 'serve', '--no-web', '--no-worker'], { cwd: ROOT, env });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const seen = (d: Buffer) => {
+        output += d.toString();
+        const m = /is running: (http:\/\/\S+)/.exec(output);
+        if (m) resolve(m[1]);
+      };
+      server.stdout.on('data', seen);
+      server.stderr.on('data', seen);
+      server.on('exit', (code) => reject(new Error(`kx serve exited ${code}: ${output}`)));
+    });
+    // The API docs page's script bundle (over a megabyte), asked for and never read.
+    const html = await (await fetch(`${url}/api/v1/docs`)).text();
+    const bundle = [...html.matchAll(/src="([^"]+\.js)"/g)].map((m) => new URL(m[1], `${url}/api/v1/docs/`).href)[0];
+    const unread = await fetch(bundle);
+    expect(unread.status).toBe(200);
+    const t = Date.now();
+    const exited = new Promise<number | null>((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - t).toBeLessThan(SHUTDOWN_GRACE_MS + 5_000);
+    keepForLogScan('kx-serve-grace', output);
+  }, 60_000);
 
   describe.runIf(!!process.env.DATABASE_URL)('on PostgreSQL', () => {
     const name = `kx_test_${randomBytes(6).toString('hex')}`;
