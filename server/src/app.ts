@@ -83,3 +83,19 @@ export async function buildApp(ctx: Ctx, opts: BuildOptions = {}): Promise<App> 
   await app.ready();
   return app;
 }
+
+/** How long answers under way get to finish when the server stops, before their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * Stops taking connections and waits for the answers under way — but not for ever: a client
+ * that never reads its answer would otherwise hold the shutdown (and a restart) indefinitely.
+ */
+export async function closeApp(app: App, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}

@@ -3,11 +3,10 @@
 // already migrated and seeded, the API and portal on the shared port. Jobs run elsewhere
 // (the primary, or `kx worker`).
 import cluster from 'node:cluster';
-import { buildApp } from './app.ts';
+import { buildApp, closeApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createCtx } from './context.ts';
 import { openDatabase } from './db/open.ts';
-import { closeApp } from './serve.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -5,7 +5,7 @@
 // sharing the port (node:cluster, decision 0029) and keeps the jobs for itself.
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type App } from './app.ts';
+import { buildApp, closeApp, type App } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createCtx, type Ctx } from './context.ts';
 import { openDatabase } from './db/open.ts';
@@ -64,35 +64,36 @@ async function startProcesses(config: Config, ctx: Ctx, web: boolean, jobs: bool
   });
   const env = { KX_SERVE_WEB: web ? '1' : '0' };
   let stopping = false;
-  const ports: Promise<number>[] = [];
   /** The processes alive, each with the promise of its exit. */
   const alive = new Map<ClusterWorker, Promise<void>>();
-  const fork = (): ClusterWorker => {
+  /** Starts one server process; resolves with its port once it listens. */
+  const fork = (): Promise<number> => {
     const w = cluster.fork(env);
     alive.set(w, new Promise<void>((resolve) => w.once('exit', () => resolve())).then(() => void alive.delete(w)));
     let served = false;
-    w.once('listening', () => (served = true));
     w.on('exit', (code, signal) => {
-      // One that never answered (bad configuration, no database) would fail again: start-up fails instead.
+      // One that never answered (bad configuration, no database) would fail again: not restarted.
       if (stopping || !served) return;
       log(`服务进程 ${w.process.pid} 退出（${signal ?? code}），重新启动 / server process ${w.process.pid} exited (${signal ?? code}), starting another`);
-      fork();
+      fork().catch((e: unknown) => log(e instanceof Error ? e.message : String(e)));
     });
-    return w;
+    return new Promise<number>((resolve, reject) => {
+      w.once('listening', (address) => {
+        served = true;
+        resolve(address.port);
+      });
+      w.once('exit', (code) => reject(new Error(`服务进程启动失败 / a server process failed to start (exit ${code})`)));
+    });
   };
-  for (let k = 0; k < config.httpProcesses; k++) {
-    const w = fork();
-    ports.push(
-      new Promise<number>((resolve, reject) => {
-        w.once('listening', (address) => resolve(address.port));
-        w.once('exit', (code) => reject(new Error(`服务进程启动失败 / a server process failed to start (exit ${code})`)));
-      }),
-    );
-  }
-  const [port] = await Promise.all(ports).catch(async (e: unknown) => {
+  const stopAll = async () => {
     stopping = true;
     for (const w of alive.keys()) w.process.kill('SIGTERM');
     await Promise.all(alive.values());
+  };
+  const starting = Array.from({ length: config.httpProcesses }, fork);
+  for (const s of starting) s.catch(() => {}); // the first failure is the one reported
+  const [port] = await Promise.all(starting).catch(async (e: unknown) => {
+    await stopAll();
     await ctx.db.close();
     throw e;
   });
@@ -108,30 +109,10 @@ async function startProcesses(config: Config, ctx: Ctx, web: boolean, jobs: bool
     close: async () => {
       stopping = true;
       await worker?.stop();
-      const exits = [...alive].map(([w, exited]) => {
-        w.process.kill('SIGTERM');
-        return exited;
-      });
-      await Promise.all(exits);
+      await stopAll();
       await ctx.db.close();
     },
   };
-}
-
-/** How long answers under way get to finish when the server stops, before their connections are cut. */
-export const SHUTDOWN_GRACE_MS = 5_000;
-
-/**
- * Stops taking connections and waits for the answers under way — but not for ever: a client
- * that never reads its answer would otherwise hold the shutdown (and a restart) indefinitely.
- */
-export async function closeApp(app: App, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
-  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
-  try {
-    await app.close();
-  } finally {
-    clearTimeout(cut);
-  }
 }
 
 /** Says where the platform answers and how to log in; returns its URL. */

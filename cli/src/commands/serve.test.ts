@@ -14,7 +14,7 @@ import { createCtx } from '../../../server/src/context.ts';
 import { connectPostgres } from '../../../server/src/db/db.ts';
 import { openDatabase } from '../../../server/src/db/open.ts';
 import { createUser } from '../../../server/src/modules/accounts/service.ts';
-import { SHUTDOWN_GRACE_MS } from '../../../server/src/serve.ts';
+import { SHUTDOWN_GRACE_MS } from '../../../server/src/app.ts';
 import { keepForLogScan } from '../../../server/test/logs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -48,6 +48,23 @@ const childrenOf = (pid: number): number[] => {
   }
 };
 
+/** `kx serve --no-web --no-worker` as a child process, once its output matches `ready` (group 1: the URL). */
+async function startServe(env: Record<string, string>, ready = /is running: (http:\/\/\S+)/): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [KX, 'serve', '--no-web', '--no-worker'], { cwd: ROOT, env });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const seen = (d: Buffer) => {
+      output += d.toString();
+      const m = ready.exec(output);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.on('exit', (code) => reject(new Error(`kx serve exited ${code}: ${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
 describe('kx serve with several server processes', () => {
   it('refuses them on the embedded database, naming the setting', async () => {
     const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
@@ -64,18 +81,7 @@ describe('kx serve with several server processes', () => {
 
   it('stops on SIGTERM within its grace period although a client never reads its answer', async () => {
     const env = { ...cleanEnv(), KX_DATA_DIR: mkdtempSync(join(tmpdir(), 'kx-serve-')), KX_SEED_DEMO: 'false', PORT: '0', LOG_LEVEL: 'warn' };
-    const server = spawn(process.execPath, [KX, 'serve', '--no-web', '--no-worker'], { cwd: ROOT, env });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const seen = (d: Buffer) => {
-        output += d.toString();
-        const m = /is running: (http:\/\/\S+)/.exec(output);
-        if (m) resolve(m[1]);
-      };
-      server.stdout.on('data', seen);
-      server.stderr.on('data', seen);
-      server.on('exit', (code) => reject(new Error(`kx serve exited ${code}: ${output}`)));
-    });
+    const { child: server, url, output } = await startServe(env);
     // The API docs page's script bundle (over a megabyte), asked for and never read.
     const html = await (await fetch(`${url}/api/v1/docs`)).text();
     const bundle = [...html.matchAll(/src="([^"]+\.js)"/g)].map((m) => new URL(m[1], `${url}/api/v1/docs/`).href)[0];
@@ -86,7 +92,7 @@ describe('kx serve with several server processes', () => {
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(Date.now() - t).toBeLessThan(SHUTDOWN_GRACE_MS + 5_000);
-    keepForLogScan('kx-serve-grace', output);
+    keepForLogScan('kx-serve-grace', output());
   }, 60_000);
 
   describe.runIf(!!process.env.DATABASE_URL)('on PostgreSQL', () => {
@@ -95,7 +101,7 @@ describe('kx serve with several server processes', () => {
     dbUrl.pathname = `/${name}`;
     const env = { ...cleanEnv(), DATABASE_URL: dbUrl.toString(), KX_DATA_DIR: mkdtempSync(join(tmpdir(), 'kx-serve-')), KX_DATA_KEY: '07'.repeat(32), KX_SEED_DEMO: 'false', KX_HTTP_PROCESSES: '2', PORT: '0', LOG_LEVEL: 'warn' };
     let server: ChildProcess;
-    let output = '';
+    let output = () => '';
     let url = '';
 
     beforeAll(async () => {
@@ -106,17 +112,7 @@ describe('kx serve with several server processes', () => {
       const ctx = createCtx(loadConfig(env), db);
       await db.tx((q) => createUser(ctx, q, { username: 'ops-admin', display_name: '运维', role: 'admin', password: PASSWORD } as never, undefined));
       await db.close();
-      server = spawn(process.execPath, [KX, 'serve', '--no-web', '--no-worker'], { cwd: ROOT, env });
-      url = await new Promise<string>((resolve, reject) => {
-        const seen = (d: Buffer) => {
-          output += d.toString();
-          const m = /is running: (http:\/\/\S+)[^]*server processes: 2/.exec(output);
-          if (m) resolve(m[1]);
-        };
-        server.stdout!.on('data', seen);
-        server.stderr!.on('data', seen);
-        server.on('exit', (code) => reject(new Error(`kx serve exited ${code}: ${output}`)));
-      });
+      ({ child: server, url, output } = await startServe(env, /is running: (http:\/\/\S+)[^]*server processes: 2/));
     }, 60_000);
 
     afterAll(async () => {
@@ -124,14 +120,14 @@ describe('kx serve with several server processes', () => {
         server.kill('SIGTERM');
         await new Promise((r) => server.once('exit', r));
       }
-      keepForLogScan('kx-serve-processes', output);
+      keepForLogScan('kx-serve-processes', output());
       const admin = await connectPostgres(process.env.DATABASE_URL!, 1);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.close();
     });
 
     it('serves from two processes, and a logout ends the session in both at once', async () => {
-      expect(output).toContain('server processes: 2');
+      expect(output()).toContain('server processes: 2');
       expect(childrenOf(server.pid!)).toHaveLength(2);
       const login = await call(url, 'POST', '/api/v1/auth/login', undefined, { username: 'ops-admin', password: PASSWORD });
       expect(login.status).toBe(200);
@@ -160,7 +156,7 @@ describe('kx serve with several server processes', () => {
       expect(now).toHaveLength(2);
       expect(now).toContain(second);
       expect(now).not.toContain(first);
-      expect(output).toContain(`server process ${first} exited (SIGKILL), starting another`);
+      expect(output()).toContain(`server process ${first} exited (SIGKILL), starting another`);
       const again = await Promise.all(Array.from({ length: 10 }, () => call(url, 'GET', '/api/v1/health')));
       expect(again.map((a) => a.status)).toEqual(Array(10).fill(200));
     }, 40_000);
