@@ -19,7 +19,7 @@ import { appendAudit } from '../audit/audit.ts';
 import { enqueue } from '../jobs/queue.ts';
 import type { Provenance } from './apply.ts';
 import { seal } from './sensitive.ts';
-import { checkAsOf, checkSource } from './service.ts';
+import { checkAsOf, checkSource, type EntityRow } from './service.ts';
 import { validateRecord, type Issue, type RawRecord } from './validate.ts';
 
 export interface BulkOptions {
@@ -67,16 +67,8 @@ export interface BulkRecord {
 
 const REPORT_LINES = 1000;
 
-/** One new entity as the chunk's JSON carries it to the database. */
-interface ChunkRow {
-  kind: string;
-  key_hash: string;
-  display_name: string | null;
-  region: string | null;
-  facts: Record<string, unknown>;
-  provenance: Record<string, Provenance>;
-  ref: string | null;
-}
+/** One new entity as the chunk's JSON carries it to the database: the stored row's columns and its record reference. */
+type ChunkRow = Pick<EntityRow, 'kind' | 'key_hash' | 'display_name' | 'region' | 'facts' | 'provenance'> & { ref: string | null };
 
 /**
  * The stored form of a new entity from a validated record, as applyRecords would write it:

@@ -134,7 +134,8 @@ async function auditRead(q: Queryable, p: Principal, entityId: string, what: str
   });
 }
 
-interface EntityRow {
+/** An entities row as the service reads it. */
+export interface EntityRow {
   id: string;
   key_hash: string;
   kind: EntityKind;
